@@ -1,0 +1,43 @@
+# The two commands the README promises:
+#   make demo   sets up everything and runs the demo on http://127.0.0.1:8000 (SQLite, in-process jobs)
+#   make test   sets up everything and runs the whole test suite (the environment's DATABASE_URL/REDIS_URL)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: demo test setup lint serve worker messages
+
+demo: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: setup lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed node_modules/.package-lock.json locale/ko/LC_MESSAGES/django.mo
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
+
+worker: setup
+	$(MANAGE) rqworker default mail
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --constraint constraints.txt ".[test]"
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+locale/ko/LC_MESSAGES/django.mo: locale/ko/LC_MESSAGES/django.po $(VENV)/.installed
+	$(BIN)/pybabel compile --domain django --directory locale --use-fuzzy --statistics
+
+# Refresh the catalogue after changing interface text (needs GNU gettext), then translate the new entries.
+messages: setup
+	$(MANAGE) makemessages --locale ko --no-location --ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*" --ignore "tests/*"

@@ -1,0 +1,231 @@
+"""Accounts and per-municipality configuration: the base every app builds on."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, TabbedInterface
+from wagtail.admin.panels import ObjectList
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Site
+
+from cms.colour import contrast_ratio
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person: a citizen, a member of staff or a committee member.
+
+    Citizens are shown to others by display name only; the email stays private.
+    """
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=40,
+        help_text=_("The name other participants see next to what you write."),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.public_name
+
+    @property
+    def public_name(self):
+        if self.deleted_at:
+            return str(_("Deleted account"))
+        return self.display_name or str(_("Participant"))
+
+    def get_full_name(self):
+        return self.public_name
+
+    def get_short_name(self):
+        return self.public_name
+
+    @transaction.atomic
+    def anonymise(self):
+        """Delete the account but keep what the person wrote, under a neutral name.
+
+        The row stays so that comments, proposals and supports keep their author
+        reference; everything that identifies the person is removed.
+        """
+        from allauth.account.models import EmailAddress
+        from allauth.mfa.models import Authenticator
+        from django.contrib.sessions.models import Session
+
+        EmailAddress.objects.filter(user=self).delete()
+        Authenticator.objects.filter(user=self).delete()
+        self.groups.clear()
+        self.user_permissions.clear()
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+            if session.get_decoded().get("_auth_user_id") == str(self.pk):
+                session.delete()
+        self.email = f"deleted-{self.pk}@invalid"
+        self.display_name = ""
+        self.first_name = ""
+        self.last_name = ""
+        self.is_active = False
+        self.is_staff = False
+        self.is_superuser = False
+        self.deleted_at = timezone.now()
+        self.set_unusable_password()
+        self.save()
+
+
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hexadecimal digits.")
+)
+
+
+@register_setting(icon="site")
+class MunicipalitySettings(BaseSiteSetting):
+    """Everything that makes a site one municipality's: its name, look and participation rules."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province (광역)")
+        CITY = "city", _("City or county (기초)")
+
+    name_ko = models.CharField(_("official name (Korean)"), max_length=80, default="")
+    name_en = models.CharField(_("official name (English)"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CITY)
+    parent_province = models.ForeignKey(
+        Site,
+        verbose_name=_("parent province"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member_municipalities",
+        help_text=_("For a city or county: the province site that lists it."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default="#0b50d0",
+        validators=[hex_colour],
+        help_text=_("Used behind white text, so it must be dark enough to read on (4.5:1)."),
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_address = models.CharField(_("address"), max_length=200, blank=True)
+    footer_text = models.TextField(_("footer text"), blank=True)
+    support_threshold = models.PositiveIntegerField(
+        _("supports needed for committee review"),
+        default=100,
+        validators=[MinValueValidator(1)],
+    )
+    support_window_days = models.PositiveIntegerField(
+        _("days to gather supports"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+
+    identity_panels = [
+        FieldRowPanel([FieldPanel("name_ko"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("parent_province")]),
+        FieldPanel("logo"),
+        FieldPanel("primary_colour"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_phone"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_address"),
+                FieldPanel("footer_text"),
+            ],
+            heading=_("Contact and footer"),
+        ),
+    ]
+    participation_panels = [
+        FieldRowPanel([FieldPanel("support_threshold"), FieldPanel("support_window_days")]),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(identity_panels, heading=_("Municipality")),
+            ObjectList(participation_panels, heading=_("Participation")),
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name_ko or self.site.site_name
+
+    @cached_property
+    def member_sites(self):
+        """The cities and counties of a province, in name order."""
+        if self.kind != self.Kind.PROVINCE:
+            return []
+        return list(
+            MunicipalitySettings.objects.filter(parent_province=self.site)
+            .select_related("site", "site__root_page")
+            .order_by("name_ko")
+        )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.PROVINCE and self.parent_province_id:
+            errors["parent_province"] = _("A province cannot belong to another province.")
+        if self.parent_province_id and self.parent_province_id == self.site_id:
+            errors["parent_province"] = _("A municipality cannot be its own province.")
+        if self.primary_colour and not hex_colour.regex.match(self.primary_colour):
+            pass  # the field validator reports it
+        elif self.primary_colour and contrast_ratio(self.primary_colour, "#ffffff") < 4.5:
+            errors["primary_colour"] = _(
+                "White text on this colour has a contrast of %(ratio).1f:1; "
+                "choose a darker colour (at least 4.5:1)."
+            ) % {"ratio": contrast_ratio(self.primary_colour, "#ffffff")}
+        if errors:
+            raise ValidationError(errors)

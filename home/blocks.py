@@ -1,0 +1,12 @@
+"""The blocks a municipality's pages are built from: the generic library and every app's live blocks."""
+
+from wagtail import blocks
+
+from cms.blocks import CONTENT_BLOCKS
+
+
+class PageBody(blocks.StreamBlock):
+    """Offered on the home page and content pages. Apps add their live blocks here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(CONTENT_BLOCKS, *args, **kwargs)

@@ -13,7 +13,7 @@ COPY pyproject.toml constraints.txt ./
 RUN /venv/bin/pip install --constraint constraints.txt .
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
-RUN /venv/bin/pybabel compile --domain django --directory locale --use-fuzzy \
+RUN for dir in */locale; do /venv/bin/pybabel compile --domain django --directory $dir || exit 1; done \
  && DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     /venv/bin/python manage.py collectstatic --noinput
 

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo test setup lint serve worker messages
+.PHONY: demo test setup lint serve worker messages messages-compiled
 
 demo: setup
 	$(MANAGE) migrate --noinput
@@ -16,7 +16,7 @@ demo: setup
 test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed node_modules/.package-lock.json locale/ko/LC_MESSAGES/django.mo
+setup: $(VENV)/.installed node_modules/.package-lock.json messages-compiled
 
 lint: setup
 	$(BIN)/ruff check .
@@ -35,9 +35,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-locale/ko/LC_MESSAGES/django.mo: locale/ko/LC_MESSAGES/django.po $(VENV)/.installed
-	$(BIN)/pybabel compile --domain django --directory locale --use-fuzzy --statistics
+# Each app keeps its own Korean catalogue (<app>/locale); compiled with Babel, no gettext needed.
+messages-compiled: $(VENV)/.installed
+	for dir in */locale; do $(BIN)/pybabel compile --domain django --directory $$dir --statistics || exit 1; done
 
 # Refresh the catalogue after changing interface text (needs GNU gettext), then translate the new entries.
 messages: setup
-	$(MANAGE) makemessages --locale ko --no-location --ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*" --ignore "tests/*"
+	for app in cms home participation budgeting voting; do mkdir -p $$app/locale && (cd $$app && ../$(BIN)/python ../manage.py makemessages --locale ko --no-location) || exit 1; done

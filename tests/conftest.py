@@ -28,3 +28,36 @@ def city(province):
 @pytest.fixture
 def citizen(db):
     return UserFactory(display_name="김민지")
+
+
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks):
+    """Run the background jobs a block of code queues, as the deployment would.
+
+    Without REDIS_URL the jobs already run in-process as they are queued. With it (CI),
+    they go to Redis and a real rq worker runs them here, in burst mode.
+    """
+    from contextlib import contextmanager
+
+    from django.conf import settings
+
+    from cms.jobs import get_queue
+
+    queue_names = list(settings.RQ_QUEUES)
+
+    @contextmanager
+    def runner():
+        if settings.REDIS_URL:
+            for name in queue_names:
+                get_queue(name).empty()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        if settings.REDIS_URL:
+            from rq import SimpleWorker
+
+            queues = [get_queue(name) for name in queue_names]
+            SimpleWorker(queues, connection=queues[0].connection).work(burst=True)
+            failed = sum(queue.failed_job_registry.count for queue in queues)
+            assert failed == 0, "a background job failed"
+
+    return runner

@@ -185,7 +185,6 @@ REQUIRE_ADMIN_MFA = env_bool("REQUIRE_ADMIN_MFA", False)
 # or a signed-in citizen's saved language.
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", "한국어"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True

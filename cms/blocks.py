@@ -20,6 +20,7 @@ from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.embeds import embeds
 from wagtail.embeds.blocks import EmbedBlock as WagtailEmbedBlock
+from wagtail.embeds.exceptions import EmbedException
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -86,7 +87,9 @@ class HeadingBlock(blocks.StructBlock):
         required=False,
         max_length=80,
         validators=[anchor_validator],
-        help_text=_("Optional. Lets other pages link straight to this heading, as page-url#anchor."),
+        help_text=_(
+            "Optional. Lets other pages link straight to this heading, as page-url#anchor."
+        ),
     )
 
     def get_context(self, value, parent_context=None):
@@ -312,7 +315,9 @@ class PhaseBlock(blocks.StructBlock):
         if start and end and end < start:
             raise StructBlockValidationError(
                 block_errors={
-                    "end_date": ValidationError(_("The end date must not be before the start date."))
+                    "end_date": ValidationError(
+                        _("The end date must not be before the start date.")
+                    )
                 }
             )
         return value
@@ -479,9 +484,11 @@ class EmbedBlock(blocks.StructBlock):
                 embed = embeds.get_embed(
                     embed_value.url, embed_value.max_width, embed_value.max_height
                 )
+            except EmbedException as error:
+                logger.info("No embed for %s: %r", embed_value.url, error)
             except Exception:
-                # A provider that is down or gone must not take the page with it.
-                logger.warning("Embed unavailable for %s", embed_value.url, exc_info=True)
+                # A provider that is down or answers nonsense must not take the page with it.
+                logger.warning("Embed failed for %s", embed_value.url, exc_info=True)
             else:
                 if embed.html:
                     # The HTML comes from the providers Wagtail's embed finders trust.

@@ -15,7 +15,11 @@ def deliver(subject, body, to, from_email=None, html=None, headers=None):
 def send_later(message):
     """Queue an EmailMessage (as its parts) for delivery after the transaction commits."""
     html = next(
-        (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+        (
+            content
+            for content, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
         None,
     )
     enqueue(

@@ -46,7 +46,10 @@ class SitePolicyMiddleware(CSPMiddleware):
     """The Content-Security-Policy: strict on the public site, looser in the Wagtail admin."""
 
     def process_response(self, request, response):
-        if request.path.startswith(ADMIN_PREFIXES) and getattr(response, "_csp_config", None) is None:
+        if (
+            request.path.startswith(ADMIN_PREFIXES)
+            and getattr(response, "_csp_config", None) is None
+        ):
             response._csp_config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
         return super().process_response(request, response)
 

@@ -5,8 +5,12 @@ from tests.factories import UserFactory, make_municipality
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media(settings, tmp_path):
+def _isolated_media_and_cache(settings, tmp_path):
+    """Uploads go to a fresh folder; the cache (Wagtail keeps site root paths there) starts empty."""
+    from django.core.cache import cache
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
 
 
 @pytest.fixture

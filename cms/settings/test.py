@@ -10,3 +10,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Tests that need rate limits switch them on themselves.
 ACCOUNT_RATE_LIMITS = False
+
+# whitenoise serves from the finders here; the folder only has to exist.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -68,7 +68,9 @@ def serious_violations(page):
     """axe-core's serious and critical WCAG 2.1 A/AA violations on the page, as readable lines."""
     results = AXE.run(
         page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
     )
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
@@ -76,3 +78,35 @@ def serious_violations(page):
         for violation in results.response["violations"]
         if violation["impact"] in {"serious", "critical"}
     ]
+
+
+def drain_jobs():
+    """Run queued jobs: the live server queues them in Redis when REDIS_URL is set."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return
+    from rq import SimpleWorker
+
+    from cms.jobs import get_queue
+
+    queues = [get_queue(name) for name in settings.RQ_QUEUES]
+    SimpleWorker(queues, connection=queues[0].connection).work(burst=True)
+
+
+@pytest.fixture
+def demo(django_db_serialized_rollback, transactional_db, live_server):
+    """The seeded demo, served by the live server; returns a function giving a site's URL.
+
+    Serialized rollback restores what Wagtail's data migrations made (the root page, the
+    default locale and collection), which a transactional test's flush would remove.
+    """
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    port = live_server.url.rsplit(":", 1)[1]
+
+    def url(site="gyeongnam", path="/"):
+        return f"http://{site}.localhost:{port}{path}"
+
+    return url

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
@@ -28,6 +29,7 @@ from cms.blocks import (
     StatisticsBlock,
     TimelineBlock,
 )
+from tests.factories import StaffFactory
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 VIDEO_URL = "https://www.youtube.com/watch?v=participation-briefing"
@@ -353,7 +355,7 @@ PHASES = {
 
 
 def phase_items(html):
-    return [part for part in html.split("<li")[1:]]
+    return html.split("<li")[1:]
 
 
 @pytest.mark.parametrize(
@@ -481,7 +483,9 @@ def test_embed_renders_cached_html_in_a_titled_figure():
         EmbedBlock(),
         {"url": VIDEO_URL, "title": "참여예산 설명회 영상", "caption": "제도 안내"},
     )
-    assert '<figure class="block-media block-media--video" aria-label="참여예산 설명회 영상">' in html
+    assert (
+        '<figure class="block-media block-media--video" aria-label="참여예산 설명회 영상">' in html
+    )
     assert 'src="https://www.youtube-nocookie.com/embed/abc"' in html
     # The editor's title replaces the provider's, so screen readers announce it.
     assert '<iframe title="참여예산 설명회 영상" loading="lazy"' in html
@@ -546,7 +550,14 @@ def test_contact_renders_only_the_fields_given():
     html = render(ContactBlock(), {"department": "소통협력담당관", "email": "a@example.go.kr"})
     assert "소통협력담당관" in html
     assert "mailto:a@example.go.kr" in html
-    for absent in ("tel:", "<h2", "Phone", "Address", "Opening hours", "block-contact-card__person"):
+    for absent in (
+        "tel:",
+        "<h2",
+        "Phone",
+        "Address",
+        "Opening hours",
+        "block-contact-card__person",
+    ):
         assert absent not in html
 
 
@@ -621,3 +632,14 @@ def test_image_preview_uses_the_newest_library_image(image):
 def test_timeline_preview_always_has_a_current_phase():
     html = TimelineBlock().render(TimelineBlock().get_preview_value())
     assert html.count('aria-current="step"') == 1
+
+
+@pytest.mark.django_db
+def test_admin_block_picker_preview_loads_the_block_styles(client):
+    client.force_login(StaffFactory())
+    block = dict(CONTENT_BLOCKS)["faq"]
+    response = client.get(reverse("wagtailadmin_block_preview"), {"id": block.definition_prefix})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cms/css/blocks.css" in html
+    assert "<summary" in html and "누가 제안할 수 있나요?" in html

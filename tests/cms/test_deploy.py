@@ -1,0 +1,66 @@
+"""Production settings pass Django's deployment check and send the security headers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "a-production-like-secret-key-" + "x9Y8w7V6u5T4s3R2q1P0" * 3,
+        "ALLOWED_HOSTS": "participation.example.kr",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.production", "SECRET_KEY": ""}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_public_pages_carry_a_strict_content_security_policy(client, province):
+    response = client.get("/", HTTP_HOST="gyeongnam.test")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "object-src 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in policy
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_admin_gets_its_own_policy(client, province):
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "'unsafe-inline'" in response["Content-Security-Policy"]

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo test setup lint serve worker messages messages-compiled
+.PHONY: demo test setup lint serve worker messages messages-compiled bench
 
 demo: setup
 	$(MANAGE) migrate --noinput
@@ -22,6 +22,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
+
+# Speed and memory targets of the public pages (see bench/pages.py).
+bench: setup
+	$(BIN)/python bench/pages.py
 
 worker: setup
 	$(MANAGE) rqworker default mail

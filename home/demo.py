@@ -295,8 +295,24 @@ def ensure_people(sites):
         )
 
 
+def ensure_tree_roots():
+    """The locale, root page and root collection Wagtail's migrations make, if a flush removed them."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 def seed():
     """Build the demo's municipalities and people; return the sites by slug."""
+    ensure_tree_roots()
     sites = {config["slug"]: ensure_site(config) for config in MUNICIPALITIES}
     province = sites["gyeongnam"]
     for site in sites.values():

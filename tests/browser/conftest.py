@@ -1,5 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against the live test server."""
 
+import io
 import os
 import shutil
 
@@ -95,15 +96,15 @@ def drain_jobs():
 
 
 @pytest.fixture
-def demo(django_db_serialized_rollback, transactional_db, live_server):
+def demo(transactional_db, live_server):
     """The seeded demo, served by the live server; returns a function giving a site's URL.
 
-    Serialized rollback restores what Wagtail's data migrations made (the root page, the
-    default locale and collection), which a transactional test's flush would remove.
+    Transactional tests flush the database after each test; seed_demo recreates the page
+    tree's roots that Wagtail's migrations made.
     """
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     port = live_server.url.rsplit(":", 1)[1]
 
     def url(site="gyeongnam", path="/"):

@@ -166,3 +166,22 @@ def test_account_pages_need_a_login(client, province):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_errors_are_shown_in_korean(client, province):
+    response = client.post("/accounts/signup/", {**SIGNUP, "password2": "different-pass-99"})
+    page = response.content.decode()
+    assert response["Content-Language"] == "ko"
+    assert "다음 항목을 확인해 주세요" in page
+    assert "Please correct the following" not in page
+
+
+def test_repeated_failed_logins_are_rate_limited(client, province, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip,3/5m/key"}
+    user = UserFactory()
+    for _ in range(3):
+        client.post("/accounts/login/", {"login": user.email, "password": "wrong"})
+    blocked = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert blocked.status_code == 200
+    assert "_auth_user_id" not in client.session  # even the right password waits
+    assert "너무 많은 로그인 실패가 감지되었습니다" in blocked.content.decode()

@@ -1,5 +1,7 @@
 """`seed_demo` builds a province and its city with content, and can run again safely."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Site
@@ -14,9 +16,9 @@ def counts():
 
 
 def test_seed_demo_builds_two_municipalities_and_is_idempotent(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     first = counts()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
 
     province = Site.objects.get(hostname="gyeongnam.localhost")
@@ -35,7 +37,7 @@ def test_seed_demo_builds_two_municipalities_and_is_idempotent(client):
 
 
 def test_demo_accounts_can_log_in(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     for email in ("citizen1@example.com", "staff.changwon@example.com", "admin@example.com"):
         assert client.login(email=email, password="demo-pass-2026"), email
         client.logout()

@@ -10,8 +10,7 @@ import os
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.utils import timezone
-from PIL import Image as PILImage
-from PIL import ImageDraw
+from PIL import Image as PILImage, ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -172,34 +171,10 @@ ABOUT_BODY = [
         "value": {
             "heading": "참여하는 네 가지 방법",
             "cards": [
-                {
-                    "title": "토론",
-                    "text": "지역 현안에 찬반 의견을 나눕니다.",
-                    "image": None,
-                    "page": None,
-                    "url": "",
-                },
-                {
-                    "title": "시민 제안",
-                    "text": "정책을 제안하고 공감을 모읍니다.",
-                    "image": None,
-                    "page": None,
-                    "url": "",
-                },
-                {
-                    "title": "주민참여예산",
-                    "text": "예산 일부의 쓰임을 직접 정합니다.",
-                    "image": None,
-                    "page": None,
-                    "url": "",
-                },
-                {
-                    "title": "투표",
-                    "text": "주요 현안에 한 표를 행사합니다.",
-                    "image": None,
-                    "page": None,
-                    "url": "",
-                },
+                {"title": "토론", "text": "지역 현안에 찬반 의견을 나눕니다.", "image": None, "page": None, "url": ""},
+                {"title": "시민 제안", "text": "정책을 제안하고 공감을 모읍니다.", "image": None, "page": None, "url": ""},
+                {"title": "주민참여예산", "text": "예산 일부의 쓰임을 직접 정합니다.", "image": None, "page": None, "url": ""},
+                {"title": "투표", "text": "주요 현안에 한 표를 행사합니다.", "image": None, "page": None, "url": ""},
             ],
         },
     },
@@ -230,11 +205,7 @@ def ensure_site(config):
     site, _ = Site.objects.update_or_create(
         hostname=hostname,
         port=80,
-        defaults={
-            "root_page": home,
-            "site_name": config["name_ko"],
-            "is_default_site": config["default"],
-        },
+        defaults={"root_page": home, "site_name": config["name_ko"], "is_default_site": config["default"]},
     )
     settings = MunicipalitySettings.for_site(site)
     settings.name_ko = config["name_ko"]
@@ -265,8 +236,8 @@ def ensure_people(sites):
     for slug, site in sites.items():
         name = MunicipalitySettings.for_site(site).name_ko
         group, _ = Group.objects.get_or_create(name=f"{name} 편집자")
-        from django.contrib.auth.models import Permission
         from wagtail.models import GroupPagePermission
+        from django.contrib.auth.models import Permission
 
         group.permissions.add(Permission.objects.get(codename="access_admin"))
         for permission in ("add_page", "change_page", "publish_page"):
@@ -304,9 +275,7 @@ def seed():
         settings.parent_province = None if site == province else province
         settings.save()
     # Wagtail's installer leaves a placeholder site and page; the demo replaces them.
-    Site.objects.filter(hostname="localhost", port=80).exclude(
-        root_page__in=[s.root_page for s in sites.values()]
-    ).delete()
+    Site.objects.filter(hostname="localhost", port=80).exclude(root_page__in=[s.root_page for s in sites.values()]).delete()
     Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
     ensure_people(sites)
     return sites

@@ -523,6 +523,9 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["ballot", "option"], name="voting_answer_once"),
         ]
 
+    def __str__(self):
+        return f"{self.option} ({self.rank})" if self.rank else str(self.option)
+
 
 class OfflineResult(models.Model):
     """Votes counted outside the site (paper, booths), entered by staff per option and channel.
@@ -542,6 +545,9 @@ class OfflineResult(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.option} · {self.get_channel_display()}: {self.count}"
+
 
 class OfflineTurnout(models.Model):
     """How many people voted through an offline channel (for turnout)."""
@@ -554,6 +560,9 @@ class OfflineTurnout(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["poll", "channel"], name="voting_offline_turnout_once")
         ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()}: {self.ballots}"
 
 
 def hash_identifier(site, raw):

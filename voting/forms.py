@@ -194,7 +194,8 @@ class CensusUploadForm(forms.Form):
         if header[:2] != ["identifier_hash", "birth_date"] or header[2:] not in ([], ["district"]):
             raise ValidationError(
                 _(
-                    "The first line must be: identifier_hash,birth_date,district (district optional)."
+                    "The first line must be: identifier_hash,birth_date,district "
+                    "(district optional)."
                 )
             )
         rows, errors, seen = [], [], {}

@@ -386,7 +386,7 @@ class PollPage(RoutablePageMixin, Page):
 
         return receipt_check_view(request, self)
 
-    @path("results.csv", name="results_csv")
+    @path("answers-csv/", name="results_csv")
     def results_csv(self, request):
         from voting.views import results_csv_view
 

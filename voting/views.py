@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -105,7 +106,7 @@ def poll_list_context(index, request):
             ("upcoming", _("Upcoming")),
             ("closed", _("Closed")),
         ],
-        "eligibility_url": index.url + index.reverse_subpage("eligibility"),
+        "eligibility_url": index.get_url(request) + index.reverse_subpage("eligibility"),
     }
 
 
@@ -128,8 +129,8 @@ def poll_context(request, poll, **extra):
         "show_results": show_results,
         "results": results.compute(poll, site) if show_results else None,
         "eligibility_url": eligibility_url(poll, request),
-        "receipt_url": poll.url + poll.reverse_subpage("receipt"),
-        "csv_url": poll.url + poll.reverse_subpage("results_csv"),
+        "receipt_url": poll.get_url(request) + poll.reverse_subpage("receipt"),
+        "csv_url": poll.get_url(request) + poll.reverse_subpage("results_csv"),
         "is_open": poll.is_open(),
         "not_opened": poll.has_not_opened(),
     }
@@ -166,7 +167,7 @@ def poll_view(request, poll):
     if request.method != "POST":
         return render_poll(request, poll)
     if not request.user.is_authenticated:
-        return redirect_to_login(poll.url)
+        return redirect_to_login(poll.get_url(request))
     action = request.POST.get("action")
     if action not in {"vote", "change"}:
         return render_poll(request, poll, status=400)
@@ -220,7 +221,7 @@ def poll_view(request, poll):
             "receipt": receipt,
             "changed": action == "change",
             "summary": chosen_summary(form),
-            "receipt_url": poll.url + poll.reverse_subpage("receipt"),
+            "receipt_url": poll.get_url(request) + poll.reverse_subpage("receipt"),
         },
     )
     response.set_signed_cookie(
@@ -228,7 +229,7 @@ def poll_view(request, poll):
         receipt,
         salt=RECEIPT_COOKIE_SALT,
         max_age=max(int((poll.closes_at - timezone.now()).total_seconds()), 0) + 86400,
-        path=poll.url,
+        path=urlsplit(poll.get_url(request)).path,
         secure=request.is_secure(),
         httponly=True,
         samesite="Lax",
@@ -265,7 +266,7 @@ def receipt_check_view(request, poll):
             "ballot": ballot,
             "answers": answers,
             "counted": ballot is not None and poll.results_visible(),
-            "csv_url": poll.url + poll.reverse_subpage("results_csv"),
+            "csv_url": poll.get_url(request) + poll.reverse_subpage("results_csv"),
         },
         status=status,
     )

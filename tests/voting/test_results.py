@@ -1,4 +1,4 @@
-"""Results: when they show, what they count (online and offline), turnout, the CSV, lists, blocks."""
+"""Results: when they show, what they count (online, offline), turnout, CSV, lists, blocks."""
 
 import csv
 import datetime
@@ -36,7 +36,7 @@ def cast_many(poll, site, choices_list):
 
 @pytest.fixture
 def voted(poll, city):
-    """Three voters: City hall ×2, Station ×1; stops; rankings."""
+    """Three voters: two for City hall, one for Station; stops; rankings."""
     cast_many(
         poll,
         city,

@@ -84,3 +84,57 @@ def test_citizen_votes_and_reads_the_results(page, live_server, site):
     page.get_by_role("button", name="Check").click()
     assert page.get_by_text("is in the published count.").is_visible()
     assert serious_violations(page) == []
+
+
+def test_poll_list_eligibility_and_closed_results_in_korean(page, live_server, site):
+    import datetime
+
+    from django.utils import timezone
+
+    from voting import ballots
+
+    now = timezone.now()
+    closed = make_poll(
+        site,
+        title="심야 버스",
+        opens_at=now - datetime.timedelta(days=9),
+        closes_at=now - datetime.timedelta(days=2),
+    )
+    make_poll(site, title="공원 이름", slug="park")
+    voter = UserFactory()
+    verify(voter, site)
+    question = closed.question_list[0]
+    ballots.cast(
+        closed,
+        voter,
+        site,
+        [(question.pk, question.options.all()[1].pk, None)],
+        now=closed.opens_at + datetime.timedelta(hours=1),
+    )
+    citizen = UserFactory()
+    client = Client()
+    client.force_login(citizen)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(live_server.url + "/polls/")
+    assert page.get_by_role("link", name="공원 이름").is_visible()
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="투표할 수 있나요? 주민 인증 확인하기").click()
+    assert page.get_by_role("heading", name="투표할 수 있나요?").is_visible()
+    page.get_by_label("주민등록번호").fill("12")
+    page.get_by_role("button", name="신청하기").click()
+    assert page.get_by_text("식별번호를 적힌 그대로 입력해 주세요.").first.is_visible()
+    assert serious_violations(page) == []
+
+    page.goto(live_server.url + urlsplit(closed.url).path)
+    assert page.get_by_text("투표가 마감되었습니다.").is_visible()
+    assert page.get_by_role("table", name="“새 노선을 어디로 할까요?” 결과").is_visible()
+    assert serious_violations(page) == []

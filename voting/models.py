@@ -505,10 +505,6 @@ class Ballot(models.Model):
     def public_id(self):
         return self.id.hex[:12]
 
-    @staticmethod
-    def today():
-        return timezone.localdate()
-
 
 class Answer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

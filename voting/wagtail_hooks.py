@@ -1,8 +1,10 @@
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
@@ -53,8 +55,50 @@ def offline_results_button(page, user, view_name, next_url=None):
         )
 
 
+class SiteScopedMixin:
+    """Staff see and change only the residents of the municipalities they manage."""
+
+    def get_base_queryset(self):
+        sites = permissions.staff_sites(self.request.user)
+        return super().get_base_queryset().filter(site__in=sites).select_related("user", "site")
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not permissions.staff_sites(self.request.user).filter(pk=obj.site_id).exists():
+            raise PermissionDenied
+        return obj
+
+
+class VerificationIndexView(SiteScopedMixin, generic.IndexView):
+    pass
+
+
+class VerificationEditView(SiteScopedMixin, generic.EditView):
+    pass
+
+
+class VerificationDeleteView(SiteScopedMixin, generic.DeleteView):
+    pass
+
+
+class VerificationInspectView(SiteScopedMixin, generic.InspectView):
+    pass
+
+
+class NoAddView(generic.CreateView):
+    """Residents are added from the census or by approving a request, never typed in."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
 class VoterVerificationViewSet(ModelViewSet):
     model = VoterVerification
+    index_view_class = VerificationIndexView
+    edit_view_class = VerificationEditView
+    delete_view_class = VerificationDeleteView
+    inspect_view_class = VerificationInspectView
+    add_view_class = NoAddView
     icon = "tick-inverse"
     menu_label = _("Verified residents")
     menu_order = 622
@@ -70,6 +114,9 @@ class VoterVerificationViewSet(ModelViewSet):
     search_fields = ["user__display_name", "district"]
     form_fields = ["district"]
     inspect_view_enabled = True
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(add_url_name=None, **kwargs)
 
 
 @hooks.register("register_admin_viewset")

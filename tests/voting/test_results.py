@@ -326,3 +326,40 @@ def test_staff_create_a_poll_in_the_admin(client, city):
     assert response.status_code == 302, response.content.decode()[:3000]
     poll = PollPage.objects.get(slug="park-name")
     assert [o.text for o in poll.question_list[0].options.all()] == ["푸른숲", "해오름"]
+
+
+def test_staff_see_only_their_municipalitys_residents(client, city, province):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.create(name="창원 편집자")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        *Permission.objects.filter(
+            content_type__app_label="voting", codename__endswith="verification"
+        ),
+    )
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.create(
+            group=group,
+            page=city.root_page,
+            permission=Permission.objects.get(
+                codename=codename, content_type__app_label="wagtailcore"
+            ),
+        )
+    officer = UserFactory(is_staff=True, language="en")
+    officer.groups.add(group)
+    here, there = UserFactory(display_name="창원주민"), UserFactory(display_name="도민")
+    mine = verify(here, city)
+    theirs = verify(there, province)
+    client.force_login(officer)
+    html = client.get("/admin/voter_verifications/", **HOST).content.decode()
+    assert "창원주민" in html and "도민" not in html
+    assert client.get(f"/admin/voter_verifications/edit/{mine.pk}/", **HOST).status_code == 200
+    assert client.get(f"/admin/voter_verifications/edit/{theirs.pk}/", **HOST).status_code in (
+        302,
+        403,
+    )
+    assert client.get("/admin/voter_verifications/new/", **HOST).status_code in (302, 403)
+    html = client.get("/admin/voting/census/", **HOST).content.decode()
+    assert "창원특례시" in html and "경상남도" not in html

@@ -8,7 +8,7 @@ from django.test import Client
 from wagtail.models import Page, Site
 
 from tests.factories import UserFactory, make_municipality
-from tests.voting.factories import make_poll, verify
+from tests.voting.factories import ensure_tree, make_poll, verify
 
 from .conftest import serious_violations
 
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def site(live_server):
+    ensure_tree()
     Site.objects.filter(hostname="localhost").delete()
     Page.objects.filter(depth=2, slug="home").delete()
     site = make_municipality("localhost", "창원특례시", default=True, name_en="Changwon")

@@ -66,3 +66,14 @@ def verify(user, site, *, born=datetime.date(1990, 5, 1), district="", identifie
 
 def options_of(poll, question_index=0):
     return list(poll.question_list[question_index].options.all())
+
+
+def ensure_tree():
+    """Wagtail's root page and default locale, which a flush by an earlier transactional
+    test may have removed (the migrations created them once)."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))

@@ -291,6 +291,7 @@ def test_receipt_check_finds_the_ballot_and_says_if_counted(client, poll, voter)
     ballot = Ballot.objects.get()
     url = poll.url + "receipt/"
     client.logout()  # anyone holding the code may check
+    client.cookies["django_language"] = "en"
     response = client.post(url, {"receipt": receipt}, **HOST)
     html = response.content.decode()
     assert response.status_code == 200

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import UserFactory
-from tests.voting.factories import make_poll, verify
+from tests.voting.factories import ensure_tree, make_poll, verify
 from tests.voting.helpers import HOST, RECEIPT_RE
 from voting.models import Answer, Ballot, Participation
 
@@ -20,6 +20,7 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL"
     ),
+    pytest.mark.usefixtures("tree"),
 ]
 
 
@@ -59,6 +60,11 @@ def vote_job(user, poll, option):
         return response.status_code, response.content.decode()
 
     return job
+
+
+@pytest.fixture
+def tree(db):
+    ensure_tree()
 
 
 @pytest.fixture

@@ -130,6 +130,7 @@ def test_offline_results_by_channel_and_turnout(client, voted, city):
     voted.eligible_population = 300
     voted.save_revision().publish()
     client.logout()
+    client.cookies["django_language"] = "en"
     with after_close(voted):
         html = client.get(voted.url, **HOST).content.decode()
     assert rows_of(html, "Results for “Where should the new bus line go?”")[:2] == [

@@ -12,7 +12,7 @@ from tests.voting.factories import ensure_tree, make_poll, verify
 
 from .conftest import serious_violations
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -72,8 +72,10 @@ def ensure_tree():
     """Wagtail's root page and default locale, which a flush by an earlier transactional
     test may have removed (the migrations created them once)."""
     from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Locale, Page
 
+    ContentType.objects.clear_cache()  # a flush recreates content types under new ids
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root"))

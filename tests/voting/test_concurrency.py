@@ -16,7 +16,7 @@ from tests.voting.helpers import HOST, RECEIPT_RE
 from voting.models import Answer, Ballot, Participation
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL"
     ),

@@ -3,10 +3,11 @@
 from wagtail import blocks
 
 from cms.blocks import CONTENT_BLOCKS
+from voting.blocks import LIVE_BLOCKS as VOTING_BLOCKS
 
 
 class PageBody(blocks.StreamBlock):
     """Offered on the home page and content pages. Apps add their live blocks here."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(CONTENT_BLOCKS, *args, **kwargs)
+        super().__init__(CONTENT_BLOCKS + VOTING_BLOCKS, *args, **kwargs)

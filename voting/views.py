@@ -1,0 +1,419 @@
+"""Public views of polls (routed from the page models) and of voter eligibility."""
+
+import csv
+import datetime
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from voting import ballots, eligibility, permissions, results
+from voting.forms import BallotForm, ReceiptForm, VerificationRequestForm
+from voting.models import (
+    Answer,
+    CensusEntry,
+    Participation,
+    PollIndexPage,
+    PollPage,
+    VerificationRequest,
+    VoterVerification,
+    VotingSettings,
+    hash_identifier,
+)
+
+PER_PAGE = 10
+RECEIPT_COOKIE_SALT = "voting.receipt"
+
+
+def receipt_cookie_name(poll):
+    return f"poll{poll.pk}_receipt"
+
+
+def site_of(request, page):
+    return Site.find_for_request(request) or page.get_site()
+
+
+def eligibility_url(poll, request=None):
+    index = PollIndexPage.objects.parent_of(poll).first()
+    if index is None:
+        return None
+    return index.get_url(request=request) + index.reverse_subpage("eligibility")
+
+
+# The list of polls
+
+
+def with_participant_counts(queryset):
+    counts = (
+        Participation.objects.filter(poll=OuterRef("pk"))
+        .order_by()
+        .values("poll")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(
+        participant_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+    )
+
+
+def polls_for_listing(parent, now):
+    """Open polls (closing soonest first), then upcoming, then closed (latest first)."""
+    return (
+        with_participant_counts(PollPage.objects.child_of(parent).live())
+        .annotate(
+            state_order=Case(
+                When(opens_at__gt=now, then=Value(1)),
+                When(closes_at__lte=now, then=Value(2)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("state_order", "closes_at")
+    )
+
+
+def poll_list_context(index, request):
+    now = timezone.now()
+    status = request.GET.get("status", "")
+    queryset = polls_for_listing(index, now)
+    if status == "open":
+        queryset = queryset.open_at(now)
+    elif status == "upcoming":
+        queryset = queryset.upcoming_at(now)
+    elif status == "closed":
+        queryset = queryset.closed_at(now).order_by("-closes_at")
+    else:
+        status = ""
+    paginator = Paginator(queryset, PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return {
+        "polls": page_obj.object_list,
+        "page_obj": page_obj,
+        "status_filter": status,
+        "status_choices": [
+            ("", _("All")),
+            ("open", _("Open")),
+            ("upcoming", _("Upcoming")),
+            ("closed", _("Closed")),
+        ],
+        "eligibility_url": index.get_url(request) + index.reverse_subpage("eligibility"),
+    }
+
+
+# One poll
+
+
+def poll_context(request, poll, **extra):
+    site = site_of(request, poll)
+    user = request.user
+    decision = eligibility.check(user, site, action="vote", rule=poll.rule)
+    participated = (
+        user.is_authenticated and Participation.objects.filter(poll=poll, user=user).exists()
+    )
+    show_results = permissions.can_see_results(user, poll)
+    context = {
+        "page": poll,
+        "self": poll,
+        "decision": decision,
+        "participated": participated,
+        "show_results": show_results,
+        "results": results.compute(poll, site) if show_results else None,
+        "eligibility_url": eligibility_url(poll, request),
+        "receipt_url": poll.get_url(request) + poll.reverse_subpage("receipt"),
+        "csv_url": poll.get_url(request) + poll.reverse_subpage("results_csv"),
+        "is_open": poll.is_open(),
+        "not_opened": poll.has_not_opened(),
+    }
+    if context["is_open"] and decision.allowed:
+        saved = request.get_signed_cookie(
+            receipt_cookie_name(poll), default="", salt=RECEIPT_COOKIE_SALT
+        )
+        context.setdefault("form", BallotForm(poll))
+        context.setdefault("receipt_form", ReceiptForm(initial={"receipt": saved}))
+    context.update(extra)
+    return context
+
+
+def render_poll(request, poll, status=200, **extra):
+    return TemplateResponse(
+        request, poll.template, poll_context(request, poll, **extra), status=status
+    )
+
+
+def chosen_summary(form):
+    """What the voter picked, question by question, for the confirmation step."""
+    picked = {}
+    for question_id, option_id, rank in form.choices():
+        picked.setdefault(question_id, []).append((rank or 0, option_id))
+    summary = []
+    for group in form.groups:
+        by_id = {o.pk: o for o in group["options"]}
+        chosen = [by_id[pk] for _rank, pk in sorted(picked.get(group["question"].pk, []))]
+        summary.append({"question": group["question"], "options": chosen})
+    return summary
+
+
+def poll_view(request, poll):
+    if request.method != "POST":
+        return render_poll(request, poll)
+    if not request.user.is_authenticated:
+        return redirect_to_login(poll.get_url(request))
+    action = request.POST.get("action")
+    if action not in {"vote", "change"}:
+        return render_poll(request, poll, status=400)
+    site = site_of(request, poll)
+    try:
+        ballots.ensure_may_vote(poll, request.user, site)
+    except ballots.VoteRefused as refused:
+        return render_poll(request, poll, status=403, refused=refused.reasons)
+
+    form = BallotForm(poll, request.POST)
+    receipt_form = ReceiptForm(request.POST) if action == "change" else ReceiptForm()
+    if not (form.is_valid() and (action == "vote" or receipt_form.is_valid())):
+        return render_poll(
+            request, poll, status=400, form=form, receipt_form=receipt_form, action=action
+        )
+
+    if request.POST.get("confirm") != "yes":
+        hidden = [
+            (name, value)
+            for name in request.POST
+            if name not in {"csrfmiddlewaretoken", "confirm"}
+            for value in request.POST.getlist(name)
+        ]
+        return TemplateResponse(
+            request,
+            "voting/poll_confirm.html",
+            {
+                "page": poll,
+                "self": poll,
+                "summary": chosen_summary(form),
+                "hidden": hidden,
+                "action": action,
+            },
+        )
+
+    try:
+        if action == "vote":
+            receipt = ballots.cast(poll, request.user, site, form.choices())
+        else:
+            receipt = ballots.change(
+                poll, request.user, site, receipt_form.cleaned_data["receipt"], form.choices()
+            )
+    except ballots.VoteRefused as refused:
+        return render_poll(request, poll, status=409, refused=refused.reasons)
+    response = TemplateResponse(
+        request,
+        "voting/poll_voted.html",
+        {
+            "page": poll,
+            "self": poll,
+            "receipt": receipt,
+            "changed": action == "change",
+            "summary": chosen_summary(form),
+            "receipt_url": poll.get_url(request) + poll.reverse_subpage("receipt"),
+        },
+    )
+    response.set_signed_cookie(
+        receipt_cookie_name(poll),
+        receipt,
+        salt=RECEIPT_COOKIE_SALT,
+        max_age=max(int((poll.closes_at - timezone.now()).total_seconds()), 0) + 86400,
+        path=urlsplit(poll.get_url(request)).path,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def receipt_check_view(request, poll):
+    """Anyone holding a receipt can see that its ballot is stored and, once shown, counted."""
+    form = ReceiptForm(request.POST or None)
+    ballot = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            ballot = ballots.find_ballot(poll, form.cleaned_data["receipt"])
+            if ballot is None:
+                form.add_error("receipt", _("No ballot in this poll matches that receipt code."))
+                status = 404
+        else:
+            status = 400
+    answers = []
+    if ballot is not None:
+        answers = sorted(
+            ballot.answers.all(),
+            key=lambda a: (a.question.sort_order or 0, a.rank or 0, a.option.sort_order or 0),
+        )
+    return TemplateResponse(
+        request,
+        "voting/poll_receipt.html",
+        {
+            "page": poll,
+            "self": poll,
+            "form": form,
+            "ballot": ballot,
+            "answers": answers,
+            "counted": ballot is not None and poll.results_visible(),
+            "csv_url": poll.get_url(request) + poll.reverse_subpage("results_csv"),
+        },
+        status=status,
+    )
+
+
+def results_csv_view(request, poll):
+    """The anonymous answers, one line per chosen option, ordered by the random ballot id."""
+    if not permissions.can_see_results(request.user, poll):
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="poll-{poll.pk}-answers.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        ["ballot", "channel", "cast_on", "question_id", "question", "option_id", "option", "rank"]
+    )
+    rows = (
+        Answer.objects.filter(ballot__poll=poll)
+        .select_related("ballot", "question", "option")
+        .order_by("ballot_id", "question__sort_order", "rank", "option__sort_order")
+    )
+    for answer in rows.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                answer.ballot.public_id,
+                answer.ballot.channel,
+                answer.ballot.cast_on.isoformat(),
+                answer.question_id,
+                answer.question.text,
+                answer.option_id,
+                answer.option.text,
+                answer.rank or "",
+            ]
+        )
+    return response
+
+
+# Becoming a voter
+
+
+def verify_from_census(request_row):
+    """Recognise a request at once if the census has the same identifier and date of birth."""
+    entry = CensusEntry.objects.filter(
+        site=request_row.site, identifier_hash=request_row.identifier_hash
+    ).first()
+    if entry is None or entry.birth_date != request_row.birth_date:
+        return None
+    if request_row.district and entry.district and request_row.district != entry.district:
+        return None
+    try:
+        with transaction.atomic():
+            verification = VoterVerification.objects.create(
+                user=request_row.user,
+                site=request_row.site,
+                identifier_hash=entry.identifier_hash,
+                birth_date=entry.birth_date,
+                district=entry.district or request_row.district,
+                method=VoterVerification.Method.CENSUS,
+            )
+    except IntegrityError:
+        return None
+    request_row.status = VerificationRequest.Status.APPROVED
+    request_row.decided_at = timezone.now()
+    request_row.save(update_fields=["status", "decided_at"])
+    return verification
+
+
+def eligibility_view(request, index):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    site = site_of(request, index)
+    config = VotingSettings.for_site(site)
+    decision = eligibility.check(request.user, site)
+    can_request = decision.verification is None and decision.pending_request is None
+    form = VerificationRequestForm(
+        request.POST if request.method == "POST" and can_request else None,
+        districts=config.district_list,
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_request:
+            messages.info(request, _("Your residency is already verified or under review."))
+            return redirect(request.path)
+        if form.is_valid():
+            digest = hash_identifier(site, form.cleaned_data["identifier"])
+            taken = (
+                VoterVerification.objects.filter(site=site, identifier_hash=digest)
+                .exclude(user=request.user)
+                .exists()
+            )
+            if taken:
+                form.add_error(
+                    "identifier",
+                    _(
+                        "This identifier is already linked to another account. Contact the "
+                        "municipality if you think this is a mistake."
+                    ),
+                )
+                status = 400
+            else:
+                with transaction.atomic():
+                    row, _created = VerificationRequest.objects.get_or_create(
+                        user=request.user,
+                        site=site,
+                        status=VerificationRequest.Status.PENDING,
+                        defaults={
+                            "identifier_hash": digest,
+                            "birth_date": form.cleaned_data["birth_date"],
+                            "district": form.cleaned_data.get("district", ""),
+                        },
+                    )
+                    verified = verify_from_census(row)
+                if verified:
+                    messages.success(request, _("You are now recognised as a resident."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Thank you. Staff will check your request; you will see the result "
+                            "here."
+                        ),
+                    )
+                return redirect(request.path)
+        else:
+            status = 400
+    minimum_age = config.minimum_age
+    last_rejected = (
+        VerificationRequest.objects.filter(
+            user=request.user, site=site, status=VerificationRequest.Status.REJECTED
+        )
+        .order_by("-decided_at")
+        .first()
+        if can_request
+        else None
+    )
+    return TemplateResponse(
+        request,
+        "voting/eligibility.html",
+        {
+            "page": index,
+            "self": index,
+            "decision": decision,
+            "form": form if can_request else None,
+            "minimum_age": minimum_age,
+            "require_residency": config.require_residency,
+            "last_rejected": last_rejected,
+            "today": datetime.date.today(),
+        },
+        status=status,
+    )

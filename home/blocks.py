@@ -3,10 +3,11 @@
 from wagtail import blocks
 
 from cms.blocks import CONTENT_BLOCKS
+from participation.blocks import PROPOSAL_BLOCKS
 
 
 class PageBody(blocks.StreamBlock):
     """Offered on the home page and content pages. Apps add their live blocks here."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(CONTENT_BLOCKS, *args, **kwargs)
+        super().__init__(CONTENT_BLOCKS + PROPOSAL_BLOCKS, *args, **kwargs)

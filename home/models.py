@@ -28,7 +28,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.ContentPage"]
+    subpage_types = ["home.ContentPage", "participation.ProposalIndexPage"]
     template = "home/home_page.html"
     max_count_per_parent = 1
 

@@ -24,6 +24,10 @@ def _proposal_messages():
             _("Your proposal “%(title)s” was submitted"),
             _("Moderators will check it soon."),
         ),
+        "moderation_requested": (
+            _("A proposal awaits moderation: “%(title)s”"),
+            _("Open it in the administration under “Awaiting your review”."),
+        ),
         "changes_requested": (
             _("Changes requested for “%(title)s”"),
             _("The moderators ask you to change your proposal: %(note)s"),

@@ -113,7 +113,7 @@ def index_context(index, request):
 def proposal_context(proposal, request):
     site = _site(request)
     user = request.user
-    index = proposal.get_parent()
+    index = proposal.get_parent().specific
     content_type = ContentType.objects.get_for_model(ProposalPage)
     supported = (
         user.is_authenticated and Support.objects.filter(proposal=proposal, user=user).exists()

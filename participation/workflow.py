@@ -112,6 +112,7 @@ def submit(proposal, user):
         proposal.record(Kind.SUBMITTED, actor=user, note=_("Resubmitted after changes"))
         if state and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
             state.resume(user=user)
+        notify(_moderators(site_of(proposal)), "moderation_requested", proposal)
         return
     if proposal.stage != Stage.DRAFT:
         raise PermissionDenied
@@ -121,6 +122,7 @@ def submit(proposal, user):
     proposal.record(Kind.SUBMITTED, actor=user)
     workflow.start(proposal, user)
     notify([user], "submitted", proposal)
+    notify(_moderators(site), "moderation_requested", proposal)
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ lives inside its municipality's site."""
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Q
@@ -28,7 +27,7 @@ from participation.models import (
     Support,
     SupportClosed,
 )
-from participation.notify import UNSUBSCRIBE_SALT
+from participation.notify import check_unsubscribe_token
 
 PER_PAGE = 12
 # Models people may follow and report. Debates and comments add themselves here.
@@ -418,11 +417,9 @@ def my_activity(request, index):
     )
 
 
-def unsubscribe(request, index, token):
-    try:
-        user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        raise Http404 from None
+def unsubscribe(request, index, user_id, token):
+    if not check_unsubscribe_token(user_id, token):
+        raise Http404
     done = False
     if request.method == "POST":
         EmailPreference.objects.update_or_create(

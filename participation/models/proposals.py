@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -87,11 +87,11 @@ class ProposalIndexPage(RoutablePageMixin, Page):
 
         return my_activity(request, self)
 
-    @re_path(r"^unsubscribe/(?P<token>[-:\w]+)/$")
-    def unsubscribe(self, request, token):
+    @path("unsubscribe/<int:user_id>/<str:token>/")
+    def unsubscribe(self, request, user_id, token):
         from participation.views import unsubscribe
 
-        return unsubscribe(request, self, token)
+        return unsubscribe(request, self, user_id, token)
 
 
 class ProposalQuerySet(PageQuerySet):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.test import Client
-from wagtail.models import Site
+from wagtail.models import Locale, Page, Site
 
 from participation import workflow
 from participation.models import ProposalPage
@@ -13,6 +13,14 @@ from tests.factories import UserFactory, make_municipality
 from tests.participation.factories import setup_municipality
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_site_paths():
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def violations(page):
@@ -26,6 +34,9 @@ def violations(page):
 
 
 def _town(live_server):
+    if Page.get_first_root_node() is None:  # a transactional test before this one flushed the tree
+        Locale.objects.get_or_create(language_code="ko")
+        Page.add_root(instance=Page(title="Root", slug="root"))
     Site.objects.filter(hostname="localhost").delete()
     site = make_municipality("localhost", "경상남도", kind="province", default=True)
     site.port = int(live_server.url.rsplit(":", 1)[1])

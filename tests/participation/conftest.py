@@ -1,6 +1,14 @@
 import pytest
+from django.core.cache import cache
 
 from tests.participation.factories import setup_municipality
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_site_paths():
+    """Wagtail caches site root paths; rolled-back sites must not leak into later tests."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture

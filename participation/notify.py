@@ -4,16 +4,20 @@ Generic: ``notify(users, kind, obj)`` works for any page or model; the text come
 MESSAGES by kind, in each recipient's language, when the job runs.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from rq import get_current_job
 
 from cms.jobs import enqueue
-from cms.mail import send_later
+from cms.mail import deliver
+
+logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "participation.unsubscribe"
 
@@ -61,7 +65,11 @@ def notify(users, kind, obj, note=""):
     if not user_ids:
         return
     content_type = ContentType.objects.get_for_model(obj)
-    enqueue(send_notifications, user_ids, kind, content_type.pk, obj.pk, str(note))
+    if get_current_job() is not None:
+        # Already background work (e.g. the threshold job): no need to queue again.
+        send_notifications(user_ids, kind, content_type.pk, obj.pk, str(note))
+    else:
+        enqueue(send_notifications, user_ids, kind, content_type.pk, obj.pk, str(note))
 
 
 def _context(obj, note):
@@ -105,7 +113,10 @@ def unsubscribe_url(user, obj):
 
 
 def send_notifications(user_ids, kind, content_type_id, object_id, note=""):
-    """The job: one Notification row per person, and an email to those who still want them."""
+    """The job: one Notification row per person, and an email to those who still want them.
+
+    It runs as an rq job already, so it sends the emails itself rather than queueing more.
+    """
     from participation.models import EmailPreference, Notification
 
     content_type = ContentType.objects.get_for_id(content_type_id)
@@ -141,4 +152,7 @@ def send_notifications(user_ids, kind, content_type_id, object_id, note=""):
                 if part
             )
             headers = {"List-Unsubscribe": f"<{unsubscribe}>"} if unsubscribe else {}
-            send_later(EmailMultiAlternatives(title, body, None, [user.email], headers=headers))
+            try:
+                deliver(title, body, [user.email], headers=headers)
+            except Exception:  # one bad address must not stop the others
+                logger.exception("Could not email notification %s to user %s", kind, user.pk)

@@ -63,7 +63,9 @@ class ContentPageFactory(factory.django.DjangoModelFactory):
         return page
 
 
-def make_municipality(hostname, name_ko, *, kind="city", province=None, colour="#0b50d0", default=False, **settings):
+def make_municipality(
+    hostname, name_ko, *, kind="city", province=None, colour="#0b50d0", default=False, **settings
+):
     """A municipality: a home page, its Site and its settings."""
     home = HomePageFactory(title=f"{name_ko} 참여 플랫폼")
     site = Site.objects.create(

@@ -68,7 +68,9 @@ def serious_violations(page):
     """axe-core's serious and critical WCAG 2.1 A/AA violations on the page, as readable lines."""
     results = AXE.run(
         page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
     )
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "

@@ -4,15 +4,15 @@ import re
 
 import pytest
 from django.test import Client
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Site
 
 from participation import workflow
 from participation.models import ProposalPage
 from tests.browser.conftest import serious_violations
 from tests.factories import UserFactory, make_municipality
-from tests.participation.factories import setup_municipality
+from tests.participation.factories import ensure_page_tree, setup_municipality
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +34,7 @@ def violations(page):
 
 
 def _town(live_server):
-    if Page.get_first_root_node() is None:  # a transactional test before this one flushed the tree
-        Locale.objects.get_or_create(language_code="ko")
-        Page.add_root(instance=Page(title="Root", slug="root"))
+    ensure_page_tree()
     Site.objects.filter(hostname="localhost").delete()
     site = make_municipality("localhost", "경상남도", kind="province", default=True)
     site.port = int(live_server.url.rsplit(":", 1)[1])

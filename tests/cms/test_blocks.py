@@ -481,7 +481,9 @@ def test_embed_renders_cached_html_in_a_titled_figure():
         EmbedBlock(),
         {"url": VIDEO_URL, "title": "참여예산 설명회 영상", "caption": "제도 안내"},
     )
-    assert '<figure class="block-media block-media--video" aria-label="참여예산 설명회 영상">' in html
+    assert (
+        '<figure class="block-media block-media--video" aria-label="참여예산 설명회 영상">' in html
+    )
     assert 'src="https://www.youtube-nocookie.com/embed/abc"' in html
     # The editor's title replaces the provider's, so screen readers announce it.
     assert '<iframe title="참여예산 설명회 영상" loading="lazy"' in html
@@ -546,7 +548,14 @@ def test_contact_renders_only_the_fields_given():
     html = render(ContactBlock(), {"department": "소통협력담당관", "email": "a@example.go.kr"})
     assert "소통협력담당관" in html
     assert "mailto:a@example.go.kr" in html
-    for absent in ("tel:", "<h2", "Phone", "Address", "Opening hours", "block-contact-card__person"):
+    for absent in (
+        "tel:",
+        "<h2",
+        "Phone",
+        "Address",
+        "Opening hours",
+        "block-contact-card__person",
+    ):
         assert absent not in html
 
 

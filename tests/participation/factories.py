@@ -30,6 +30,15 @@ class Municipality:
         return self.index.url + self.index.reverse_subpage(name, kwargs=kwargs)
 
 
+def ensure_page_tree():
+    """Transactional tests flush the tables that migrations filled: restore the tree's root."""
+    from wagtail.models import Locale, Page
+
+    if Page.get_first_root_node() is None:
+        Locale.objects.get_or_create(language_code="ko")
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 def setup_municipality(site, *, threshold=3, window_days=30):
     config = MunicipalitySettings.for_site(site)
     config.support_threshold = threshold

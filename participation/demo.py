@@ -77,7 +77,10 @@ def _index(site):
         index = ProposalIndexPage(
             title="시민 제안",
             slug="proposals",
-            intro="정책을 제안하고 공감을 모아 주세요. 기준 공감 수를 넘으면 위원회가 심의하고 답변합니다.",
+            intro=(
+                "정책을 제안하고 공감을 모아 주세요. "
+                "기준 공감 수를 넘으면 위원회가 심의하고 답변합니다."
+            ),
             show_in_menus=True,
         )
         site.root_page.add_child(instance=index)
@@ -122,7 +125,9 @@ def _advance(proposal, stage, site, staff, citizens):
     answers = {
         Stage.ADOPTED: "제안을 채택합니다. 내년 예산에 반영하여 단계적으로 추진하겠습니다.",
         Stage.PARTLY_ADOPTED: "일부 구간부터 우선 개선하고, 나머지는 효과를 보고 결정하겠습니다.",
-        Stage.REJECTED_BY_COMMITTEE: "재정 여건과 형평성 문제로 채택하기 어렵습니다. 대신 안내를 강화하겠습니다.",
+        Stage.REJECTED_BY_COMMITTEE: (
+            "재정 여건과 형평성 문제로 채택하기 어렵습니다. 대신 안내를 강화하겠습니다."
+        ),
     }
     workflow.decide(
         proposal, proposal.current_workflow_task_state, staff, decision, answers[decision]

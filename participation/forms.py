@@ -25,7 +25,8 @@ class ProposalForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
-            "What is the problem, what do you propose, and who benefits? Links, lists, bold and italic are kept."
+            "What is the problem, what do you propose, and who benefits? "
+            "Links, lists, bold and italic are kept."
         ),
     )
     topic = forms.ModelChoiceField(

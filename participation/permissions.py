@@ -33,7 +33,7 @@ def is_blocked(user, site):
 
 
 def can_write(user, site):
-    """Signed in, active, with a verified email, and not blocked: may propose, support, report, comment."""
+    """Signed in, active, verified email, not blocked: may propose, support, report, comment."""
     return bool(
         user.is_authenticated
         and user.is_active

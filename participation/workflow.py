@@ -62,7 +62,7 @@ def ensure_groups(site):
 def ensure_workflow(site):
     """The municipality's proposal workflow, its three tasks, assigned to its proposals index.
 
-    Staff can reassign or edit it afterwards under Settings › Workflows.
+    Staff can reassign or edit it afterwards under Settings > Workflows.
     """
     moderators, committee = ensure_groups(site)
     name = MunicipalitySettings.for_site(site).name_ko or site.site_name or site.hostname
@@ -230,7 +230,7 @@ def _current_supports_state(proposal):
 
 
 def check_proposal(proposal_id):
-    """Move a collecting proposal on if it reached its threshold or its window closed (idempotent)."""
+    """Move a collecting proposal on once it reaches its threshold or its window closes."""
     with transaction.atomic():
         proposal = ProposalPage.objects.select_for_update().filter(pk=proposal_id).first()
         if proposal is None or proposal.stage != Stage.COLLECTING:
@@ -269,7 +269,7 @@ def process_due(queryset=None):
 
 
 def schedule_check(proposal, when):
-    """With a real queue, rq's scheduler closes the window on time; pages and the command re-check anyway."""
+    """With Redis, rq's scheduler closes the window on time; pages and the command re-check."""
     from django.conf import settings
 
     if settings.REDIS_URL:

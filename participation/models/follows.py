@@ -1,4 +1,4 @@
-"""Follows: a citizen asks to hear about any page or object (proposals now, debates and comments later)."""
+"""Follows: a citizen asks to hear about any page or object (proposals, later debates, comments)."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey

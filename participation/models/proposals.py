@@ -19,7 +19,7 @@ from participation.validators import validate_attachment, validate_image
 
 
 class ProposalIndexPage(RoutablePageMixin, Page):
-    """A municipality's list of citizen proposals; also where citizens submit and follow their own."""
+    """A municipality's list of citizen proposals; also where citizens submit and follow theirs."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
 

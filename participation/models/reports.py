@@ -1,4 +1,4 @@
-"""Reports, the moderation log and user blocks: generic, for proposals now and comments and debates later.
+"""Reports, the moderation log and user blocks: generic, for proposals, comments and debates.
 
 A reportable model has a boolean ``hidden`` field; enough reports from different people
 set it until a moderator restores the object or upholds the reports.

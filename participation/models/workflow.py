@@ -78,7 +78,7 @@ class ModerationTask(AbstractGroupApprovalTask):
 
 
 class SupportsTask(Task):
-    """Automatic: passes when the proposal reaches its threshold in the window, lapses when it closes."""
+    """Automatic: passes when the proposal reaches its threshold in time, lapses when it closes."""
 
     def get_actions(self, obj, user):
         return []

@@ -13,7 +13,7 @@ def _forget_cached_site_paths():
 
 @pytest.fixture
 def town(province):
-    """The province's site, ready for proposals: index, topic, workflow, a moderator and a committee member."""
+    """The province's site, ready for proposals (index, topic, workflow, moderator, committee)."""
     return setup_municipality(province)
 
 

@@ -22,7 +22,8 @@ XSS = [
     '<p style="background:url(javascript:alert(1))" onclick="alert(1)">x</p>',
     '<a href="&#106;avascript:alert(1)">x</a>',
     "<body onload=alert(1)>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style>"
+    "</mglyph></table></mtext></math>",
     "javascript:alert(1)",
 ]
 UNSAFE = [

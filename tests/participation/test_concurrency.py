@@ -27,7 +27,7 @@ def _in_parallel(jobs):
         try:
             barrier.wait()
             statuses.append(job())
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
@@ -85,7 +85,7 @@ def test_the_crowd_that_crosses_the_threshold_moves_it_on_exactly_once(citizen):
     users = [UserFactory() for _ in range(30)]
 
     _in_parallel([_support_job(town, proposal, user) for user in users])
-    process_due()  # with Redis the threshold jobs wait for a worker; the command's check is the same
+    process_due()  # with Redis the threshold jobs wait for a worker; the command does the same
 
     proposal.refresh_from_db()
     assert proposal.stage == ProposalPage.Stage.REVIEW

@@ -1,4 +1,4 @@
-"""The index (filters, sorts, search, pagination, fixed queries), live blocks, reports and the moderation queue."""
+"""The index (filters, sorts, search, pages, fixed queries), live blocks, reports, moderation."""
 
 import datetime
 
@@ -75,8 +75,8 @@ def test_filters_sorts_and_search(client, town):
 
     assert titles("?sort=supported")[0] == "제안 014"
     assert titles("?sort=newest")[0] == "제안 000"
-    assert titles("?topic=%d" % other_topic.pk) == ["제안 003"]
-    assert titles("?area=%d" % area.pk) == ["제안 003"]
+    assert titles(f"?topic={other_topic.pk}") == ["제안 003"]
+    assert titles(f"?area={area.pk}") == ["제안 003"]
     assert titles("?stage=adopted") == ["제안 004"]
     assert titles("?sort=answered") == ["제안 004"]
     assert titles("?q=제안 01") == [f"제안 01{i}" for i in range(5)]

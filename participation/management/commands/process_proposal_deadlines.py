@@ -4,7 +4,7 @@ from participation.workflow import process_due
 
 
 class Command(BaseCommand):
-    help = "Move on every collecting proposal whose support window closed or which reached its threshold."
+    help = "Move on every collecting proposal whose window closed or which reached its threshold."
 
     def handle(self, *args, **options):
         moved = process_due()

@@ -5,7 +5,7 @@ from participation.workflow import ensure_workflow
 
 
 class Command(BaseCommand):
-    help = "Create each municipality's moderator and committee groups and its proposal workflow (idempotent)."
+    help = "Create each municipality's moderator and committee groups and proposal workflow."
 
     def handle(self, *args, **options):
         for site in Site.objects.all():

@@ -1,8 +1,9 @@
-"""The blocks a municipality's pages are built from: the generic library and every app's live blocks."""
+"""The blocks municipality pages are built from: the generic library and each app's live blocks."""
 
 from wagtail import blocks
 
 from cms.blocks import CONTENT_BLOCKS
+from participation.blocks import PROPOSAL_BLOCKS
 from voting.blocks import LIVE_BLOCKS as VOTING_BLOCKS
 
 
@@ -10,4 +11,4 @@ class PageBody(blocks.StreamBlock):
     """Offered on the home page and content pages. Apps add their live blocks here."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(CONTENT_BLOCKS + VOTING_BLOCKS, *args, **kwargs)
+        super().__init__(CONTENT_BLOCKS + PROPOSAL_BLOCKS + VOTING_BLOCKS, *args, **kwargs)

@@ -28,7 +28,11 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.ContentPage", "voting.PollIndexPage"]
+    subpage_types = [
+        "home.ContentPage",
+        "participation.ProposalIndexPage",
+        "voting.PollIndexPage",
+    ]
     template = "home/home_page.html"
     max_count_per_parent = 1
 

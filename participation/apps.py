@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ParticipationConfig(AppConfig):
     name = "participation"
     verbose_name = _("Participation")
+
+    def ready(self):
+        from participation.signals import replace_wagtail_workflow_emails
+
+        replace_wagtail_workflow_emails()

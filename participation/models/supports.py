@@ -1,0 +1,71 @@
+"""Supports (공감): one per citizen per proposal, guarded by the database."""
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportClosed(Exception):
+    """Supports are only taken while a proposal's window is open."""
+
+
+class Support(models.Model):
+    proposal = models.ForeignKey(
+        "participation.ProposalPage", on_delete=models.CASCADE, related_name="supports"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="one_support_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.proposal_id}"
+
+    @classmethod
+    def give(cls, proposal, user):
+        """Support a proposal; returns True if this call added a support (a repeat counts once)."""
+        from participation.models import ProposalPage
+
+        if not proposal.support_open:
+            raise SupportClosed
+        try:
+            with transaction.atomic():
+                cls.objects.create(proposal=proposal, user=user)
+                ProposalPage.objects.filter(pk=proposal.pk).update(
+                    support_count=F("support_count") + 1
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    @classmethod
+    def withdraw(cls, proposal, user):
+        from participation.models import ProposalPage
+
+        if not proposal.support_open:
+            raise SupportClosed
+        with transaction.atomic():
+            deleted, _ = cls.objects.filter(proposal=proposal, user=user).delete()
+            if deleted:
+                ProposalPage.objects.filter(pk=proposal.pk).update(
+                    support_count=F("support_count") - deleted
+                )
+        return bool(deleted)
+
+    @classmethod
+    def recount(cls, proposal_id):
+        """Make the cached counter equal the rows again (run by the threshold job)."""
+        from participation.models import ProposalPage
+
+        count = cls.objects.filter(proposal_id=proposal_id).count()
+        ProposalPage.objects.filter(pk=proposal_id).update(support_count=count)
+        return count

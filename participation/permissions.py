@@ -1,0 +1,100 @@
+"""Who may do what in participation: small predicates used by views, templates and tasks alike."""
+
+from allauth.account.models import EmailAddress
+from django.db.models import Q
+
+from participation.models import ParticipationSettings, ProposalPage, UserBlock
+
+
+def _cached(user, key, compute):
+    cache = user.__dict__.setdefault("_participation_permissions", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def has_verified_email(user):
+    return user.is_authenticated and _cached(
+        user, "verified", lambda: EmailAddress.objects.filter(user=user, verified=True).exists()
+    )
+
+
+def is_blocked(user, site):
+    site_id = getattr(site, "pk", None)
+    return user.is_authenticated and _cached(
+        user,
+        ("blocked", site_id),
+        lambda: (
+            UserBlock.objects.filter(user=user)
+            .filter(Q(site__isnull=True) | Q(site_id=site_id))
+            .exists()
+        ),
+    )
+
+
+def can_write(user, site):
+    """Signed in, active, verified email, not blocked: may propose, support, report, comment."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and has_verified_email(user)
+        and not is_blocked(user, site)
+    )
+
+
+def _in_group(user, group_id):
+    return bool(
+        group_id
+        and user.is_authenticated
+        and _cached(user, ("group", group_id), lambda: user.groups.filter(pk=group_id).exists())
+    )
+
+
+def is_moderator(user, site):
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or _in_group(
+        user, ParticipationSettings.for_site(site).moderators_group_id
+    )
+
+
+def is_committee_member(user, site):
+    return _in_group(user, ParticipationSettings.for_site(site).committee_group_id)
+
+
+def moderated_sites(user):
+    """The sites whose moderation queue this person works."""
+    settings = ParticipationSettings.objects.select_related("site")
+    if not user.is_superuser:
+        settings = settings.filter(moderators_group__in=user.groups.all())
+    return [config.site for config in settings]
+
+
+def can_see_proposal(user, proposal, site):
+    if not proposal.hidden:
+        return True
+    return user.is_authenticated and (proposal.author_id == user.pk or is_moderator(user, site))
+
+
+def can_edit_proposal(user, proposal, site):
+    return (
+        proposal.author_id == getattr(user, "pk", None)
+        and proposal.stage in ProposalPage.EDITABLE_STAGES
+        and can_write(user, site)
+    )
+
+
+def can_withdraw_proposal(user, proposal, site):
+    return (
+        proposal.author_id == getattr(user, "pk", None)
+        and proposal.stage in ProposalPage.WITHDRAWABLE_STAGES
+        and can_write(user, site)
+    )
+
+
+def can_support(user, proposal, site):
+    return proposal.support_open and not proposal.hidden and can_write(user, site)
+
+
+def can_report(user, site):
+    return can_write(user, site)

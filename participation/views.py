@@ -1,0 +1,431 @@
+"""Citizen-facing views. Pages route here (ProposalIndexPage's subpage routes), so every URL
+lives inside its municipality's site."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from participation import permissions, workflow
+from participation.forms import FilterForm, ProposalForm, ReportForm, WithdrawForm
+from participation.models import (
+    EmailPreference,
+    Follow,
+    Notification,
+    ProposalEvent,
+    ProposalFile,
+    ProposalPage,
+    Report,
+    Support,
+    SupportClosed,
+)
+from participation.notify import check_unsubscribe_token
+
+PER_PAGE = 12
+# Models people may follow and report. Debates and comments add themselves here.
+FOLLOWABLE = {ProposalPage}
+REPORTABLE = {ProposalPage}
+
+
+def _site(request):
+    return Site.find_for_request(request)
+
+
+def _url(index, name, **kwargs):
+    return index.url + index.reverse_subpage(name, kwargs=kwargs)
+
+
+def _require_writer(request, site):
+    """None if the person may write here; otherwise the response that explains why not."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_write(request.user, site):
+        if permissions.is_blocked(request.user, site):
+            messages.error(
+                request,
+                _("Your account is blocked from taking part. You can still read everything."),
+            )
+        else:
+            messages.error(request, _("Verify your email address before taking part."))
+        return redirect(request.META.get("HTTP_REFERER") or "/")
+    return None
+
+
+# The index ------------------------------------------------------------------------------
+
+SORT_ORDER = {
+    "newest": [F("published_at").desc(nulls_last=True), "-pk"],
+    "supported": ["-support_count", "-pk"],
+    "closing": [F("support_deadline").asc(nulls_last=True), "-pk"],
+    "answered": [F("answered_at").desc(nulls_last=True), "-pk"],
+}
+
+
+def index_context(index, request):
+    site = _site(request)
+    workflow.process_due(ProposalPage.objects.child_of(index))
+    form = FilterForm(request.GET or None, site=site)
+    proposals = ProposalPage.objects.visible().child_of(index).for_list()
+    sort = "newest"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            proposals = proposals.filter(
+                Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"])
+            )
+        if data["stage"]:
+            proposals = proposals.filter(stage=data["stage"])
+        if data["topic"]:
+            proposals = proposals.filter(topic=data["topic"])
+        if data["area"]:
+            proposals = proposals.filter(area=data["area"])
+        sort = data["sort"] or sort
+    if sort == "closing":
+        proposals = proposals.filter(stage=ProposalPage.Stage.COLLECTING)
+    elif sort == "answered":
+        proposals = proposals.filter(answered_at__isnull=False)
+    proposals = proposals.order_by(*SORT_ORDER[sort])
+    page = Paginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filter_form": form,
+        "proposals": page,
+        "page_query": query.urlencode(),
+        "submit_url": _url(index, "submit"),
+        "my_url": _url(index, "my_activity"),
+        "can_write": permissions.can_write(request.user, site),
+    }
+
+
+# A proposal's page -------------------------------------------------------------------
+
+
+def proposal_context(proposal, request):
+    site = _site(request)
+    user = request.user
+    index = proposal.get_parent().specific
+    content_type = ContentType.objects.get_for_model(ProposalPage)
+    supported = (
+        user.is_authenticated and Support.objects.filter(proposal=proposal, user=user).exists()
+    )
+    return {
+        "index_page": index,
+        "timeline": proposal.timeline,
+        "files": list(proposal.files.all()),
+        "supported": supported,
+        "following": Follow.is_following(user, proposal),
+        "can_support": permissions.can_support(user, proposal, site),
+        "can_write": permissions.can_write(user, site),
+        "can_edit": permissions.can_edit_proposal(user, proposal, site),
+        "can_withdraw": permissions.can_withdraw_proposal(user, proposal, site),
+        "is_author": user.is_authenticated and proposal.author_id == user.pk,
+        "support_url": _url(index, "support", proposal_id=proposal.pk),
+        "follow_url": _url(index, "follow", content_type_id=content_type.pk, object_id=proposal.pk),
+        "report_url": _url(index, "report", content_type_id=content_type.pk, object_id=proposal.pk),
+        "edit_url": _url(index, "edit", proposal_id=proposal.pk),
+        "withdraw_url": _url(index, "withdraw", proposal_id=proposal.pk),
+    }
+
+
+def _proposal_for(index, proposal_id):
+    return get_object_or_404(
+        ProposalPage.objects.child_of(index).select_related("author"), pk=proposal_id
+    )
+
+
+def _own_proposal(request, index, proposal_id):
+    proposal = _proposal_for(index, proposal_id)
+    if proposal.author_id != request.user.pk:
+        raise Http404
+    return proposal
+
+
+def support_proposal(request, index, proposal_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    site = _site(request)
+    proposal = _proposal_for(index, proposal_id)
+    if not proposal.live or not permissions.can_see_proposal(request.user, proposal, site):
+        raise Http404
+    refusal = _require_writer(request, site)
+    if refusal is not None:
+        return refusal
+    action = request.POST.get("action", "support")
+    status = 200
+    try:
+        if action == "withdraw":
+            Support.withdraw(proposal, request.user)
+            message = _("Your support was withdrawn.")
+        else:
+            Support.give(proposal, request.user)
+            if request.POST.get("follow"):
+                Follow.follow(request.user, proposal)
+            message = _("Thank you: your support is counted.")
+    except SupportClosed:
+        message, status = _("Supports for this proposal are closed."), 400
+    proposal.refresh_from_db(fields=["support_count", "stage"])
+    if status == 200 and action != "withdraw":
+        workflow.after_support(proposal)
+    if request.htmx:
+        context = proposal_context(proposal, request)
+        context.update(page=proposal, support_message=message)
+        return TemplateResponse(
+            request, "participation/includes/support_box.html", context, status=status
+        )
+    (messages.success if status == 200 else messages.error)(request, message)
+    return redirect(proposal.url)
+
+
+def _target(content_type_id, object_id, allowed):
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model = content_type.model_class()
+    if model not in allowed:
+        raise Http404
+    obj = get_object_or_404(model, pk=object_id)
+    if getattr(obj, "live", True) is False:
+        raise Http404
+    return obj
+
+
+def follow(request, index, content_type_id, object_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    obj = _target(content_type_id, object_id, FOLLOWABLE)
+    if not request.user.is_authenticated:
+        return redirect_to_login(obj.url)
+    if request.POST.get("action") == "unfollow":
+        Follow.unfollow(request.user, obj)
+        messages.success(request, _("You no longer follow this."))
+    else:
+        Follow.follow(request.user, obj)
+        messages.success(request, _("You will be told when this changes."))
+    return redirect(obj.url)
+
+
+def report(request, index, content_type_id, object_id):
+    site = _site(request)
+    obj = _target(content_type_id, object_id, REPORTABLE)
+    refusal = _require_writer(request, site)
+    if refusal is not None:
+        return refusal
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        added = Report.file(
+            request.user, obj, site, form.cleaned_data["reason"], form.cleaned_data["note"]
+        )
+        if added:
+            messages.success(request, _("Thank you. Moderators will look at your report."))
+        else:
+            messages.info(request, _("You have already reported this."))
+        return redirect(obj.url if not obj.hidden else index.url)
+    return TemplateResponse(
+        request, "participation/report.html", {"page": index, "form": form, "target": obj}
+    )
+
+
+# Writing a proposal ---------------------------------------------------------------------
+
+
+def _save_files(proposal, form):
+    for field, kind in (
+        ("image", ProposalFile.Kind.IMAGE),
+        ("attachment", ProposalFile.Kind.DOCUMENT),
+    ):
+        upload = form.cleaned_data.get(field)
+        if upload:
+            ProposalFile.objects.create(
+                proposal=proposal,
+                kind=kind,
+                file=upload,
+                name=upload.name[:120],
+                alt=form.cleaned_data.get("image_alt", "")
+                if kind == ProposalFile.Kind.IMAGE
+                else "",
+            )
+
+
+def submit_proposal(request, index):
+    site = _site(request)
+    refusal = _require_writer(request, site)
+    if refusal is not None:
+        return refusal
+    form = ProposalForm(request.POST or None, request.FILES or None, site=site)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            proposal = ProposalPage(
+                title=data["title"],
+                summary=data["summary"],
+                body=data["body"],
+                topic=data["topic"],
+                area=data.get("area"),
+                author=request.user,
+                owner=request.user,
+                live=False,
+                stage=ProposalPage.Stage.DRAFT,
+            )
+            index.add_child(instance=proposal)
+            proposal.save_revision(user=request.user, log_action=True)
+            _save_files(proposal, form)
+        messages.success(request, _("Your draft is saved. Check it, then submit it."))
+        return redirect(_url(index, "preview", proposal_id=proposal.pk))
+    return TemplateResponse(
+        request, "participation/proposal_form.html", {"page": index, "form": form, "editing": None}
+    )
+
+
+def edit_proposal(request, index, proposal_id):
+    site = _site(request)
+    refusal = _require_writer(request, site)
+    if refusal is not None:
+        return refusal
+    proposal = _own_proposal(request, index, proposal_id)
+    if not permissions.can_edit_proposal(request.user, proposal, site):
+        messages.error(request, _("This proposal can no longer be edited."))
+        return redirect(_url(index, "my_activity"))
+    draft = proposal.get_latest_revision_as_object()
+    initial = {
+        "title": draft.title,
+        "summary": draft.summary,
+        "body": draft.body,
+        "topic": draft.topic_id,
+        "area": draft.area_id,
+    }
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        site=site,
+        initial=initial,
+        existing_files=proposal.files.count(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            draft.title = data["title"]
+            draft.draft_title = data["title"]
+            draft.summary = data["summary"]
+            draft.body = data["body"]
+            draft.topic = data["topic"]
+            draft.area = data.get("area")
+            draft.save_revision(user=request.user)
+            _save_files(proposal, form)
+            proposal.record(ProposalEvent.Kind.EDITED, actor=request.user, public=False)
+        messages.success(request, _("Your changes are saved."))
+        return redirect(_url(index, "preview", proposal_id=proposal.pk))
+    return TemplateResponse(
+        request,
+        "participation/proposal_form.html",
+        {"page": index, "form": form, "editing": proposal},
+    )
+
+
+def preview_proposal(request, index, proposal_id):
+    site = _site(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    proposal = _own_proposal(request, index, proposal_id)
+    can_submit = proposal.stage in (ProposalPage.Stage.DRAFT, ProposalPage.Stage.CHANGES_REQUESTED)
+    if request.method == "POST":
+        refusal = _require_writer(request, site)
+        if refusal is not None:
+            return refusal
+        if not can_submit:
+            messages.error(request, _("This proposal has already been submitted."))
+        else:
+            workflow.submit(proposal, request.user)
+            messages.success(
+                request, _("Your proposal was submitted. Moderators will check it soon.")
+            )
+        return redirect(_url(index, "my_activity"))
+    draft = proposal.get_latest_revision_as_object()
+    return TemplateResponse(
+        request,
+        "participation/proposal_preview.html",
+        {
+            "page": index,
+            "proposal": draft,
+            "files": proposal.files.all(),
+            "can_submit": can_submit,
+            "can_edit": permissions.can_edit_proposal(request.user, proposal, site),
+            "edit_url": _url(index, "edit", proposal_id=proposal.pk),
+        },
+    )
+
+
+def withdraw_proposal(request, index, proposal_id):
+    site = _site(request)
+    refusal = _require_writer(request, site)
+    if refusal is not None:
+        return refusal
+    proposal = _own_proposal(request, index, proposal_id)
+    if not permissions.can_withdraw_proposal(request.user, proposal, site):
+        messages.error(request, _("This proposal can no longer be withdrawn."))
+        return redirect(_url(index, "my_activity"))
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workflow.withdraw(
+            proposal, request.user, form.cleaned_data["reason"], form.cleaned_data["note"]
+        )
+        messages.success(request, _("Your proposal was withdrawn."))
+        return redirect(proposal.url if proposal.live else _url(index, "my_activity"))
+    return TemplateResponse(
+        request, "participation/withdraw.html", {"page": index, "form": form, "proposal": proposal}
+    )
+
+
+# A citizen's own activity ---------------------------------------------------------------
+
+
+def my_activity(request, index):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    user = request.user
+    if request.method == "POST":
+        Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect(_url(index, "my_activity"))
+    proposals = (
+        ProposalPage.objects.filter(author=user).select_related("topic").order_by("-pk")[:50]
+    )
+    supports = (
+        Support.objects.filter(user=user).select_related("proposal").order_by("-created_at")[:50]
+    )
+    notifications = Notification.objects.filter(recipient=user)[:30]
+    return TemplateResponse(
+        request,
+        "participation/my_activity.html",
+        {
+            "page": index,
+            "my_proposals": [
+                (proposal, _url(index, "preview", proposal_id=proposal.pk))
+                for proposal in proposals
+            ],
+            "my_supports": supports,
+            "notifications": notifications,
+            "unread": sum(1 for n in notifications if n.read_at is None),
+        },
+    )
+
+
+def unsubscribe(request, index, user_id, token):
+    if not check_unsubscribe_token(user_id, token):
+        raise Http404
+    done = False
+    if request.method == "POST":
+        EmailPreference.objects.update_or_create(
+            user_id=user_id, defaults={"email_notifications": False}
+        )
+        done = True
+    return TemplateResponse(
+        request, "participation/unsubscribe.html", {"page": index, "done": done}
+    )

@@ -94,12 +94,9 @@ def index_context(index, request):
         proposals = proposals.filter(answered_at__isnull=False)
     proposals = proposals.order_by(*SORT_ORDER[sort])
     page = Paginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return {
         "filter_form": form,
         "proposals": page,
-        "page_query": query.urlencode(),
         "submit_url": _url(index, "submit"),
         "my_url": _url(index, "my_activity"),
         "can_write": permissions.can_write(request.user, site),

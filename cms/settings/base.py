@@ -191,7 +191,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = [("ko", "한국어")]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [
     ("vendor/krds", BASE_DIR / "node_modules" / "krds-uiux" / "resources" / "css" / "token"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),

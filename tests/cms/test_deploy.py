@@ -66,3 +66,27 @@ def test_admin_gets_its_own_policy(client, province):
     response = client.get("/admin/")
     assert response.status_code == 200
     assert "'unsafe-inline'" in response["Content-Security-Policy"]
+
+
+def test_static_files_build_compressed_with_hashed_names(tmp_path):
+    env = {
+        **BASE_ENV,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "collectstatic-only-" + "k" * 40,
+        "ALLOWED_HOSTS": "localhost",
+        "STATIC_ROOT": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    hashed = [p for p in (tmp_path / "cms" / "css").iterdir() if p.name.startswith("site.")]
+    names = {p.name for p in hashed}
+    assert any(len(name.split(".")) == 3 for name in names), names  # site.<hash>.css
+    assert any(name.endswith(".css.gz") for name in names), names
+    assert (tmp_path / "staticfiles.json").exists()

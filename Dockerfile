@@ -27,5 +27,5 @@ COPY --from=build --chown=app /app /app
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
-# The web process; the worker runs the same image with: python manage.py rqworker default mail
+# The web process; the worker runs the same image with: python manage.py rqworker default mail --with-scheduler
 CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn cms.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]

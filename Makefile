@@ -28,7 +28,7 @@ bench: setup
 	$(BIN)/python bench/pages.py
 
 worker: setup
-	$(MANAGE) rqworker default mail
+	$(MANAGE) rqworker default mail --with-scheduler
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

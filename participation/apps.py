@@ -7,6 +7,10 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self):
-        from participation.signals import replace_wagtail_workflow_emails
+        from participation.signals import (
+            connect_index_publication,
+            replace_wagtail_workflow_emails,
+        )
 
         replace_wagtail_workflow_emails()
+        connect_index_publication()

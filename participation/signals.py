@@ -58,3 +58,24 @@ def replace_wagtail_workflow_emails():
     for signal, sender, uid, notifier in WAGTAIL_NOTIFIERS:
         signal.disconnect(sender=sender, dispatch_uid=uid)
         signal.connect(_unless_proposal(notifier), sender=sender, dispatch_uid=uid, weak=False)
+
+
+def set_up_workflow_on_publish(sender, instance, **kwargs):
+    """Publishing a municipality's proposals index in the admin sets up its workflow and groups."""
+    from participation.workflow import ensure_workflow
+
+    site = instance.get_site()
+    if site is not None:
+        ensure_workflow(site)
+
+
+def connect_index_publication():
+    from wagtail.signals import page_published
+
+    from participation.models import ProposalIndexPage
+
+    page_published.connect(
+        set_up_workflow_on_publish,
+        sender=ProposalIndexPage,
+        dispatch_uid="participation_index_workflow",
+    )

@@ -163,6 +163,7 @@ class FilterForm(forms.Form):
         ProposalPage.Stage.ADOPTED,
         ProposalPage.Stage.PARTLY_ADOPTED,
         ProposalPage.Stage.REJECTED_BY_COMMITTEE,
+        ProposalPage.Stage.PUT_TO_VOTE,
         ProposalPage.Stage.IMPLEMENTED,
         ProposalPage.Stage.LAPSED,
         ProposalPage.Stage.WITHDRAWN,

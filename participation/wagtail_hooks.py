@@ -102,6 +102,16 @@ def register_moderation_urls():
     ]
 
 
+@hooks.register("after_edit_page")
+def go_on_to_the_new_poll(request, page):
+    """A decision taken from the page editor: send the member on to the draft poll it created."""
+    from participation.public_vote import poll_just_drafted
+
+    if request.POST.get("workflow-action-name") == "decide":
+        return poll_just_drafted(request, page)
+    return None
+
+
 class ModerationMenuItem(MenuItem):
     def is_shown(self, request):
         return bool(permissions.moderated_sites(request.user))

@@ -30,6 +30,7 @@ from participation.models import (
     SupportsTask,
 )
 from participation.notify import notify
+from participation.public_vote import draft_poll
 
 Stage = ProposalPage.Stage
 Kind = ProposalEvent.Kind
@@ -200,12 +201,22 @@ def moderate(proposal, task_state, user, action, comment=""):
 
 @transaction.atomic
 def decide(proposal, task_state, user, decision, answer):
+    """The committee's decision and public answer; returns the draft poll if put to a vote."""
     if proposal.stage != Stage.REVIEW:
         raise PermissionDenied
     site = site_of(proposal)
     now = timezone.now()
-    proposal.set_state(stage=Stage(decision), answer=answer, answered_at=now, closed_at=now)
-    proposal.record(Kind.ANSWERED, actor=user, note=answer)
+    poll = None
+    if decision == Stage.PUT_TO_VOTE:
+        # Not closed: the public decides next, on a poll staff finish and publish.
+        poll = draft_poll(
+            proposal, site, user, ParticipationSettings.for_site(site).committee_group
+        )
+        proposal.set_state(stage=Stage.PUT_TO_VOTE, answer=answer, answered_at=now)
+        proposal.record(Kind.PUT_TO_VOTE, actor=user, note=answer)
+    else:
+        proposal.set_state(stage=Stage(decision), answer=answer, answered_at=now, closed_at=now)
+        proposal.record(Kind.ANSWERED, actor=user, note=answer)
     ModerationAction.log(
         site,
         ModerationAction.Action.DECIDE,
@@ -218,6 +229,7 @@ def decide(proposal, task_state, user, decision, answer):
     # the committee's, the publication is the system's (members need no publish permission).
     task_state.workflow_state.update(user=None)
     notify(_audience(proposal), "answered", proposal, note=answer)
+    return poll
 
 
 def _current_supports_state(proposal):

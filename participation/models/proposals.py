@@ -138,6 +138,7 @@ class ProposalPage(Page):
         ADOPTED = "adopted", _("Adopted")
         PARTLY_ADOPTED = "partly_adopted", _("Partly adopted")
         REJECTED_BY_COMMITTEE = "rejected_by_committee", _("Not adopted")
+        PUT_TO_VOTE = "put_to_vote", _("Put to a public vote")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         IMPLEMENTED = "implemented", _("Implemented")
 
@@ -281,6 +282,11 @@ class ProposalPage(Page):
         )
 
     @cached_property
+    def public_polls(self):
+        """Live polls that put this proposal to the public (their ``source_page`` is it)."""
+        return list(self.polls.live().order_by("pk").specific())
+
+    @cached_property
     def latest_implementation(self):
         return self.implementation_updates.order_by("-date", "-pk").first()
 
@@ -325,6 +331,7 @@ class ProposalEvent(models.Model):
         LAPSED = "lapsed", _("Closed without enough supports")
         REVIEW_STARTED = "review_started", _("Committee review started")
         ANSWERED = "answered", _("Committee answered")
+        PUT_TO_VOTE = "put_to_vote", _("The committee put it to a public vote")
         WITHDRAWN = "withdrawn", _("Withdrawn by the author")
         IMPLEMENTATION = "implementation", _("Implementation update")
         HIDDEN = "hidden", _("Hidden by moderation")

@@ -25,6 +25,7 @@ class DecisionForm(forms.Form):
             ("adopted", _("Adopted")),
             ("partly_adopted", _("Partly adopted")),
             ("rejected_by_committee", _("Not adopted")),
+            ("put_to_vote", _("Put it to a public vote")),
         ],
         widget=forms.RadioSelect,
     )
@@ -99,7 +100,8 @@ class SupportsTask(Task):
 
 
 class CommitteeTask(AbstractGroupApprovalTask):
-    """The committee decides (adopted, partly adopted, not adopted) and writes the public answer."""
+    """The committee decides (adopted, partly adopted, not adopted, put to a public vote) and
+    writes the public answer."""
 
     def get_actions(self, obj, user):
         if self._user_in_groups(user):
@@ -118,13 +120,15 @@ class CommitteeTask(AbstractGroupApprovalTask):
         return not (user.is_superuser or self._user_in_groups(user))
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        from participation import workflow
+        from participation import public_vote, workflow
 
         if action_name != "decide" or not self._user_in_groups(user):
             raise PermissionDenied
-        workflow.decide(
+        poll = workflow.decide(
             _proposal(task_state), task_state, user, kwargs["decision"], kwargs["comment"]
         )
+        # Send the member on to finish the draft poll (Wagtail redirects to what this returns).
+        return public_vote.edit_url(poll, user)
 
     @classmethod
     def get_description(cls):

@@ -1,5 +1,6 @@
 """Supports under real parallel connections (run on PostgreSQL: DATABASE_URL=postgres://...)."""
 
+import queue
 import threading
 
 import pytest
@@ -11,7 +12,10 @@ from participation.workflow import process_due
 from tests.factories import UserFactory, make_municipality
 from tests.participation.factories import ensure_page_tree, publish, setup_municipality, submit
 
-THREADS = 60
+# 200 different people, as the issue asks, over 50 parallel connections (PostgreSQL here
+# allows 100 connections in all, so 200 at the very same moment cannot be opened).
+PEOPLE = 200
+CONNECTIONS = 50
 
 pytestmark = pytest.mark.skipif(
     connection.vendor == "sqlite",
@@ -19,20 +23,30 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _in_parallel(jobs):
-    barrier = threading.Barrier(len(jobs))
+def _in_parallel(jobs, connections=None):
+    """Run the jobs on parallel connections that start together and share the work."""
+    connections = min(connections or len(jobs), len(jobs))
+    barrier = threading.Barrier(connections)
+    pending = queue.Queue()
+    for job in jobs:
+        pending.put(job)
     statuses, errors = [], []
 
-    def run(job):
+    def run():
         try:
             barrier.wait()
-            statuses.append(job())
+            while True:
+                try:
+                    job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                statuses.append(job())
         except Exception as error:
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    threads = [threading.Thread(target=run) for _ in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -60,20 +74,21 @@ def _province():
 
 @pytest.mark.django_db(transaction=True)
 def test_many_people_support_at_once_and_a_double_click_counts_once(citizen):
-    town = setup_municipality(_province(), threshold=THREADS + 100)
+    town = setup_municipality(_province(), threshold=PEOPLE + 100)
     proposal = submit(Client(), town, citizen)
     publish(Client(), town, proposal)
-    users = [UserFactory() for _ in range(THREADS)]
+    users = [UserFactory() for _ in range(PEOPLE)]
     double_clicker = users[0]
-    jobs = [_support_job(town, proposal, user) for user in users]
-    jobs += [_support_job(town, proposal, double_clicker) for _ in range(5)]
+    # The double click goes first, so its five requests race each other.
+    jobs = [_support_job(town, proposal, double_clicker) for _ in range(5)]
+    jobs += [_support_job(town, proposal, user) for user in users]
 
-    statuses = _in_parallel(jobs)
+    statuses = _in_parallel(jobs, CONNECTIONS)
 
     assert statuses == [302] * len(jobs), "no request fails"
     proposal.refresh_from_db()
-    assert Support.objects.filter(proposal=proposal).count() == THREADS
-    assert proposal.support_count == THREADS
+    assert Support.objects.filter(proposal=proposal).count() == PEOPLE
+    assert proposal.support_count == PEOPLE
     assert Support.objects.filter(proposal=proposal, user=double_clicker).count() == 1
 
 

@@ -53,8 +53,10 @@ def _in_group(user, group_id):
 def is_moderator(user, site):
     if not user.is_authenticated:
         return False
-    return user.is_superuser or _in_group(
-        user, ParticipationSettings.for_site(site).moderators_group_id
+    return user.is_superuser or _cached(
+        user,
+        ("moderator", getattr(site, "pk", None)),
+        lambda: _in_group(user, ParticipationSettings.for_site(site).moderators_group_id),
     )
 
 

@@ -2,9 +2,11 @@
 
 import datetime
 
-from django.utils import timezone
+import pytest
+from django.conf import settings
+from django.utils import timezone, translation
 
-from participation.models import Comment, DebateIndexPage, DebatePage
+from participation.models import Comment, DebateIndexPage, DebatePage, DiscussionSettings
 from tests.factories import UserFactory
 
 
@@ -65,3 +67,20 @@ def bulk_comments(page, count, *, authors=None, replies_per_top=0, start=None):
             ]
         )
     return tops
+
+
+@pytest.fixture
+def english(client):
+    """Assert on the English source text, whatever the Korean catalogue says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def relaxed_limits(province):
+    """Most tests post many comments quickly: lift the writing limits for them."""
+    config = DiscussionSettings.for_site(province)
+    config.writes_per_minute = config.new_account_writes_per_minute = 100
+    config.save()
+    return config

@@ -8,16 +8,14 @@ from django.utils import timezone
 
 from participation.models import Comment, CommentVote, DiscussionSettings
 from tests.factories import UserFactory
-from tests.participation.discussion import make_debate
+from tests.participation.discussion import english, make_debate, relaxed_limits
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "relaxed_limits")]
+__all__ = ["english", "relaxed_limits"]  # fixtures
 
 
 @pytest.fixture
 def debate(province):
-    config = DiscussionSettings.for_site(province)
-    config.writes_per_minute = config.new_account_writes_per_minute = 100
-    config.save()
     return make_debate(province)
 
 
@@ -63,7 +61,9 @@ def test_threads_go_three_levels_deep_and_deeper_replies_stay_in_the_thread(
     assert top.reply_count == 1 and top.thread_reply_count == 3
     assert first.reply_count == 2
     page = client.get(debate.url, HTTP_HOST="gyeongnam.test").content.decode()
-    assert page.index("첫 의견") < page.index("답글 1") < page.index("답글 2") < page.index("답글 3")
+    assert (
+        page.index("첫 의견") < page.index("답글 1") < page.index("답글 2") < page.index("답글 3")
+    )
     assert f'id="replies-{first.pk}"' in page
 
 
@@ -78,7 +78,10 @@ def test_pages_that_do_not_ask_for_positions_ignore_them(client, province, citiz
     debate = make_debate(province, ask_position=False)
     post(client, debate, citizen, "의견", position="for")
     assert Comment.objects.get().position == ""
-    assert "comment-position" not in client.get(debate.url, HTTP_HOST="gyeongnam.test").content.decode()
+    assert (
+        "comment-position"
+        not in client.get(debate.url, HTTP_HOST="gyeongnam.test").content.decode()
+    )
 
 
 def test_votes_one_per_citizen_change_and_withdraw(client, debate, citizen):
@@ -267,7 +270,11 @@ def test_notifications_go_to_the_page_author_and_the_parent_author(
     with run_jobs():
         post(client, debate, replier, "답글입니다", parent=top.pk)
     kinds = sorted(Notification.objects.values_list("recipient__display_name", "kind"))
-    assert kinds == [("김민지", "comment_reply"), ("토론 개설자", "comment"), ("토론 개설자", "comment")]
+    assert kinds == [
+        ("김민지", "comment_reply"),
+        ("토론 개설자", "comment"),
+        ("토론 개설자", "comment"),
+    ]
     assert any("답글입니다" in message.body for message in mailoutbox)
 
 

@@ -120,7 +120,7 @@ def _create_debate(user, index, data, config, site):
         index.add_child(instance=debate)
         revision = debate.save_revision(user=user, log_action=True)
         if not needs_moderation:
-            revision.publish(user=user)
+            revision.publish(user=user, skip_permission_checks=True)
             debate.refresh_from_db()
             Follow.follow(user, debate)
     if needs_moderation:

@@ -125,9 +125,27 @@ def _create_debate(user, index, data, config, site):
             Follow.follow(user, debate)
     if needs_moderation:
         group = ParticipationSettings.for_site(site).moderators_group
+        ensure_moderator_permissions(index, group)
         moderators = list(group.user_set.filter(is_active=True)) if group else []
         notify(moderators, "debate_pending", debate)
     return debate
+
+
+def ensure_moderator_permissions(index, group):
+    """Moderators approve citizens' debates by publishing them in the admin."""
+    if group is None:
+        return
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    for codename in ("change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=index,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
 
 
 def debate_context(debate, request):

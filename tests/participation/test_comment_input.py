@@ -143,8 +143,7 @@ def test_bad_parents_votes_and_pages_never_500(client, debate, old_citizen, prov
     base = debate.url + "comments/"
     assert client.post(base + "post/", {"body": "x", "parent": "abc"}, **HOST).status_code == 404
     assert (
-        client.post(base + "post/", {"body": "x", "parent": foreign.pk}, **HOST).status_code
-        == 404
+        client.post(base + "post/", {"body": "x", "parent": foreign.pk}, **HOST).status_code == 404
     )
     assert client.post(f"{base}{foreign.pk}/vote/", {"value": "up"}, **HOST).status_code == 404
     mine = Comment.post(debate, UserFactory(), "의견")

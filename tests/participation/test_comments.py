@@ -296,3 +296,23 @@ def test_load_more_without_javascript_and_with_htmx(client, debate):
     ).content.decode()
     assert "의견 40<" in fragment and "의견 44<" in fragment and "<html" not in fragment
     assert "cpage=4" not in fragment
+
+
+def test_recount_command_restores_every_counter(debate, citizen):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from participation.models import DebatePage
+
+    comment = Comment.post(debate, UserFactory(), "의견")
+    CommentVote.cast(comment, citizen, -1)
+    Comment.objects.filter(pk=comment.pk).update(down_count=7, score=3)
+    DebatePage.objects.filter(pk=debate.pk).update(comment_count=99, up_count=5)
+    out = StringIO()
+    call_command("recount_comments", stdout=out)
+    assert "Comments corrected: 1." in out.getvalue()
+    comment.refresh_from_db()
+    debate.refresh_from_db()
+    assert (comment.down_count, comment.score) == (1, -1)
+    assert (debate.comment_count, debate.up_count) == (1, 0)

@@ -3,7 +3,7 @@
 from wagtail import blocks
 
 from cms.blocks import CONTENT_BLOCKS
-from participation.blocks import PROPOSAL_BLOCKS
+from participation.blocks import DEBATE_BLOCKS, PROPOSAL_BLOCKS
 from voting.blocks import LIVE_BLOCKS as VOTING_BLOCKS
 
 
@@ -11,4 +11,6 @@ class PageBody(blocks.StreamBlock):
     """Offered on the home page and content pages. Apps add their live blocks here."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(CONTENT_BLOCKS + PROPOSAL_BLOCKS + VOTING_BLOCKS, *args, **kwargs)
+        super().__init__(
+            CONTENT_BLOCKS + PROPOSAL_BLOCKS + VOTING_BLOCKS + DEBATE_BLOCKS, *args, **kwargs
+        )

@@ -31,6 +31,7 @@ class HomePage(Page):
     subpage_types = [
         "home.ContentPage",
         "participation.ProposalIndexPage",
+        "participation.DebateIndexPage",
         "voting.PollIndexPage",
     ]
     template = "home/home_page.html"

@@ -56,3 +56,40 @@ PROPOSAL_BLOCKS = [
     ("latest_proposals", LatestProposalsBlock()),
     ("proposals_awaiting_answer", AwaitingAnswerBlock()),
 ]
+
+
+class ActiveDebatesBlock(blocks.StructBlock):
+    """Open debates on this site with the most recent discussion."""
+
+    heading = blocks.CharBlock(label=_("Heading"), max_length=80, required=False)
+    count = blocks.IntegerBlock(label=_("How many"), default=4, min_value=1, max_value=12)
+    official_only = blocks.BooleanBlock(label=_("Only official debates"), required=False)
+
+    def get_context(self, value, parent_context=None):
+        from django.db.models import F
+        from django.utils import timezone
+
+        from participation.models import DebatePage
+
+        context = super().get_context(value, parent_context)
+        request = (parent_context or {}).get("request")
+        debates = DebatePage.objects.visible().open_at(timezone.now())
+        site = Site.find_for_request(request) if request is not None else None
+        if site is not None:
+            debates = debates.descendant_of(site.root_page)
+        if value.get("official_only"):
+            debates = debates.filter(official=True)
+        debates = debates.order_by(F("last_comment_at").desc(nulls_last=True), "-pk")
+        context["debates"] = list(debates[: value["count"]])
+        context["heading"] = value["heading"] or _("Active debates")
+        return context
+
+    class Meta:
+        template = "participation/blocks/active_debates.html"
+        icon = "comment"
+        label = _("Active debates")
+        description = _("Open debates with the most recent discussion")
+        preview_value = {"heading": "진행 중인 토론", "count": 4, "official_only": False}
+
+
+DEBATE_BLOCKS = [("active_debates", ActiveDebatesBlock())]

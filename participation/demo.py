@@ -151,6 +151,13 @@ def _advance(proposal, stage, site, staff, citizens):
 
 
 def seed(sites):
+    _seed_proposals(sites)
+    from participation.demo_debates import seed_debates
+
+    seed_debates(sites)
+
+
+def _seed_proposals(sites):
     citizens = [_user(f"citizen{n}@example.com") for n in (1, 2, 3)]
     for slug, site in sites.items():
         index = _index(site)

@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from participation.models import Area, ParticipationSettings, ProposalPage, Report, Topic
+from participation.models import (
+    Area,
+    ParticipationSettings,
+    Position,
+    ProposalPage,
+    Report,
+    Topic,
+)
 from participation.sanitize import clean_citizen_html
 from participation.validators import validate_attachment, validate_image
 
@@ -185,3 +192,95 @@ class FilterForm(forms.Form):
         ]
         self.fields["topic"].queryset = Topic.objects.filter(site=site)
         self.fields["area"].queryset = Area.objects.filter(site=site)
+
+
+# Debates and comments
+
+
+class CommentForm(forms.Form):
+    """Plain text (links become clickable, line breaks are kept), within the site's limit."""
+
+    body = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=True,
+        error_messages={"required": _("Write your comment before posting it.")},
+    )
+    position = forms.ChoiceField(
+        label=_("Your position"),
+        choices=[("", _("No position")), *Position.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, max_length, positions=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_length = max_length
+        self.fields["body"].widget.attrs["maxlength"] = str(max_length)
+        self.fields["body"].help_text = _("Plain text, at most %(n)d characters.") % {
+            "n": max_length
+        }
+        if not positions:
+            del self.fields["position"]
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].replace("\r\n", "\n")
+        if len(body) > self.max_length:
+            raise ValidationError(
+                _(
+                    "Your comment is %(length)d characters long; the limit is %(limit)d. "
+                    "Shorten it and post it again."
+                )
+                % {"length": len(body), "limit": self.max_length}
+            )
+        if not body.strip():
+            raise ValidationError(_("Write your comment before posting it."))
+        return body
+
+
+class DebateForm(forms.Form):
+    title = forms.CharField(label=_("The question to debate"), max_length=150)
+    summary = forms.CharField(
+        label=_("Explain it"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Plain text, at most 2000 characters. Links become clickable."),
+    )
+
+    def clean_title(self):
+        title = strip_tags(self.cleaned_data["title"]).strip()
+        if not title:
+            raise ValidationError(_("Enter the question to debate."))
+        return title
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].replace("\r\n", "\n").strip()
+        if not summary:
+            raise ValidationError(_("Explain the question."))
+        return summary
+
+
+class CloseDebateForm(forms.Form):
+    conclusion = forms.CharField(
+        label=_("Conclusion"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the debate showed and what happens next. Shown at the top."),
+    )
+
+
+class DebateFilterForm(forms.Form):
+    SORTS = [
+        ("newest", _("Newest")),
+        ("active", _("Most active")),
+        ("voted", _("Most voted")),
+    ]
+    STATUSES = [
+        ("", _("All")),
+        ("open", _("Open")),
+        ("closed", _("Closed")),
+        ("official", _("Official")),
+    ]
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Show"), choices=STATUSES, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)

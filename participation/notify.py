@@ -56,6 +56,14 @@ def _proposal_messages():
         "answered": (_("The committee answered “%(title)s”: %(stage)s"), "%(note)s"),
         "withdrawn": (_("“%(title)s” was withdrawn"), "%(note)s"),
         "implementation": (_("Implementation update on “%(title)s”"), "%(note)s"),
+        # Debates and comments
+        "comment": (_("New comment on “%(title)s”"), "%(note)s"),
+        "comment_reply": (_("New reply to your comment on “%(title)s”"), "%(note)s"),
+        "debate_pending": (
+            _("A debate awaits moderation: “%(title)s”"),
+            _("Publish it in the administration if it may go live."),
+        ),
+        "debate_closed": (_("The debate “%(title)s” is closed"), "%(note)s"),
     }
 
 

@@ -53,8 +53,10 @@ def _in_group(user, group_id):
 def is_moderator(user, site):
     if not user.is_authenticated:
         return False
-    return user.is_superuser or _in_group(
-        user, ParticipationSettings.for_site(site).moderators_group_id
+    return user.is_superuser or _cached(
+        user,
+        ("moderator", getattr(site, "pk", None)),
+        lambda: _in_group(user, ParticipationSettings.for_site(site).moderators_group_id),
     )
 
 
@@ -70,10 +72,15 @@ def moderated_sites(user):
     return [config.site for config in settings]
 
 
-def can_see_proposal(user, proposal, site):
-    if not proposal.hidden:
+def can_see_hidden(user, obj, site):
+    """Hidden content stays visible to its author and the site's moderators."""
+    if not obj.hidden:
         return True
-    return user.is_authenticated and (proposal.author_id == user.pk or is_moderator(user, site))
+    return user.is_authenticated and (obj.author_id == user.pk or is_moderator(user, site))
+
+
+def can_see_proposal(user, proposal, site):
+    return can_see_hidden(user, proposal, site)
 
 
 def can_edit_proposal(user, proposal, site):
@@ -98,3 +105,47 @@ def can_support(user, proposal, site):
 
 def can_report(user, site):
     return can_write(user, site)
+
+
+# Debates and comments
+
+
+def can_comment(user, page, site):
+    return page.comments_open() and can_write(user, site)
+
+
+def can_edit_comment(user, comment, window_minutes, now=None):
+    from django.utils import timezone
+
+    return (
+        comment.author_id == getattr(user, "pk", None)
+        and not comment.is_deleted
+        and not comment.hidden
+        and (now or timezone.now()) < comment.editable_until(window_minutes)
+    )
+
+
+def can_delete_comment(user, comment, site):
+    if comment.is_deleted or not user.is_authenticated:
+        return False
+    return comment.author_id == user.pk or is_moderator(user, site)
+
+
+def can_vote_comment(user, comment, site):
+    return (
+        not comment.is_deleted
+        and not comment.hidden
+        and comment.author_id != getattr(user, "pk", None)
+        and can_write(user, site)
+    )
+
+
+def can_close_debate(user, debate, site):
+    """Staff who moderate this site, or who may publish the page in the admin."""
+    if not user.is_authenticated or debate.closed_at:
+        return False
+    return is_moderator(user, site) or debate.permissions_for_user(user).can_publish()
+
+
+def can_vote_debate(user, debate, site):
+    return debate.status == "open" and not debate.hidden and can_write(user, site)

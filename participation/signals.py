@@ -3,6 +3,7 @@ recipient's language, with an unsubscribe link). Wagtail's own workflow emails a
 for editors and link into the admin, so they are skipped for proposals and kept for the rest.
 """
 
+from django.dispatch import Signal
 from wagtail.admin import signal_handlers as wagtail_handlers
 from wagtail.models import TaskState, WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected, workflow_submitted
@@ -79,3 +80,8 @@ def connect_index_publication():
         sender=ProposalIndexPage,
         dispatch_uid="participation_index_workflow",
     )
+
+
+# Sent when a committee puts a proposal to a public vote, with proposal, site, user and
+# committee; a receiver that drafts the poll returns it (the voting app does).
+put_to_vote = Signal()

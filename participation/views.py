@@ -17,6 +17,8 @@ from wagtail.models import Site
 from participation import permissions, workflow
 from participation.forms import FilterForm, ProposalForm, ReportForm, WithdrawForm
 from participation.models import (
+    Comment,
+    DebatePage,
     EmailPreference,
     Follow,
     Notification,
@@ -30,9 +32,9 @@ from participation.models import (
 from participation.notify import check_unsubscribe_token
 
 PER_PAGE = 12
-# Models people may follow and report. Debates and comments add themselves here.
-FOLLOWABLE = {ProposalPage}
-REPORTABLE = {ProposalPage}
+# Models people may follow and report.
+FOLLOWABLE = {ProposalPage, DebatePage}
+REPORTABLE = {ProposalPage, DebatePage, Comment}
 
 
 def _site(request):

@@ -30,7 +30,7 @@ from participation.models import (
     SupportsTask,
 )
 from participation.notify import notify
-from participation.public_vote import draft_poll
+from participation.signals import put_to_vote
 
 Stage = ProposalPage.Stage
 Kind = ProposalEvent.Kind
@@ -209,9 +209,14 @@ def decide(proposal, task_state, user, decision, answer):
     poll = None
     if decision == Stage.PUT_TO_VOTE:
         # Not closed: the public decides next, on a poll staff finish and publish.
-        poll = draft_poll(
-            proposal, site, user, ParticipationSettings.for_site(site).committee_group
+        responses = put_to_vote.send(
+            sender=ProposalPage,
+            proposal=proposal,
+            site=site,
+            user=user,
+            committee=ParticipationSettings.for_site(site).committee_group,
         )
+        poll = next((poll for _receiver, poll in responses if poll is not None), None)
         proposal.set_state(stage=Stage.PUT_TO_VOTE, answer=answer, answered_at=now)
         proposal.record(Kind.PUT_TO_VOTE, actor=user, note=answer)
     else:

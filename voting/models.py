@@ -32,6 +32,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.blocks import CONTENT_BLOCKS
+from participation.models.comments import Commentable
 from voting import hashing
 
 
@@ -244,7 +245,7 @@ class PollQuerySet(PageQuerySet):
 PollManager = PageManager.from_queryset(PollQuerySet)
 
 
-class PollPage(RoutablePageMixin, Page):
+class PollPage(Commentable, RoutablePageMixin, Page):
     """A question (or several) put to the public, answered in secret by eligible residents."""
 
     class ResultsVisibility(models.TextChoices):

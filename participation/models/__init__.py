@@ -1,7 +1,15 @@
-"""Participation models: proposals and their workflow, plus the generic supports, follows,
-notifications, reports and blocks that other participation features reuse."""
+"""Participation models: proposals and their workflow, debates, plus the generic comments,
+supports, follows, notifications, reports and blocks that other participation features reuse."""
 
+from participation.models.comments import (
+    Comment,
+    Commentable,
+    CommentVote,
+    DiscussionSettings,
+    Position,
+)
 from participation.models.config import Area, ParticipationSettings, Topic
+from participation.models.debates import DebateIndexPage, DebatePage, DebateVote
 from participation.models.follows import Follow
 from participation.models.notifications import EmailPreference, Notification
 from participation.models.proposals import (
@@ -17,7 +25,14 @@ from participation.models.workflow import CommitteeTask, ModerationTask, Support
 
 __all__ = [
     "Area",
+    "Comment",
+    "CommentVote",
+    "Commentable",
     "CommitteeTask",
+    "DebateIndexPage",
+    "DebatePage",
+    "DebateVote",
+    "DiscussionSettings",
     "EmailPreference",
     "Follow",
     "ImplementationUpdate",
@@ -25,6 +40,7 @@ __all__ = [
     "ModerationTask",
     "Notification",
     "ParticipationSettings",
+    "Position",
     "ProposalEvent",
     "ProposalFile",
     "ProposalIndexPage",

@@ -14,6 +14,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from participation.models.comments import Commentable
 from participation.sanitize import clean_citizen_html
 from participation.validators import validate_attachment, validate_image
 
@@ -119,7 +120,7 @@ class ProposalQuerySet(PageQuerySet):
 ProposalManager = PageManager.from_queryset(ProposalQuerySet)
 
 
-class ProposalPage(Page):
+class ProposalPage(Commentable, Page):
     """A citizen's policy proposal, carried through the municipality's proposal workflow.
 
     The workflow tasks keep ``stage`` and the stage dates up to date; these state fields
@@ -251,6 +252,11 @@ class ProposalPage(Page):
         )
 
     # What the public sees
+    comment_positions = True  # the for-and-against discussion (찬반토론) of 경남1번가
+
+    def comments_open(self):
+        return not self.hidden and self.stage not in (self.Stage.WITHDRAWN,)
+
     @property
     def support_open(self):
         return (

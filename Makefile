@@ -26,6 +26,7 @@ lint: setup
 # Speed and memory targets of the public pages (see bench/pages.py).
 bench: setup
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/debates.py
 
 worker: setup
 	$(MANAGE) rqworker default mail --with-scheduler

@@ -57,12 +57,9 @@ def debate_index_context(index, request):
         sort = data["sort"] or sort
     debates = debates.order_by(*SORT_ORDER[sort])
     page = Paginator(debates, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return {
         "filter_form": form,
         "debates": page,
-        "page_query": query.urlencode(),
         "start_url": index.url + index.reverse_subpage("start"),
         "can_write": permissions.can_write(request.user, site),
     }

@@ -6,12 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo test setup lint serve worker messages messages-compiled bench
+.PHONY: demo test setup lint serve worker cron messages messages-compiled bench loadtest
+
+DEMO_PORT ?= 8000
 
 demo: setup
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) seed_demo --port $(DEMO_PORT)
+	$(MANAGE) runserver 127.0.0.1:$(DEMO_PORT)
 
 test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -25,11 +27,23 @@ lint: setup
 
 # Speed and memory targets of the public pages (see bench/pages.py).
 bench: setup
+	$(BIN)/pip install --quiet --constraint constraints.txt ".[bench]"
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/debates.py
+	$(BIN)/python bench/budgets.py
+
+# The load test against the real stack (bench/loadtest.py): needs DATABASE_URL (PostgreSQL,
+# seeded with `manage.py seed_scale`, or pass LOADTEST_ARGS=--seed) and REDIS_URL.
+loadtest: setup
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 worker: setup
 	$(MANAGE) rqworker default mail --with-scheduler
+
+# rq's cron scheduler: the mail sweeper (cms/cron.py) every minute.
+cron: setup
+	$(MANAGE) rqcron cms.cron
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -3,8 +3,15 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class CmsConfig(AppConfig):
+    default = True  # this module has two configs; this one is "cms"
     name = "cms"
     verbose_name = "CMS"
+
+    def ready(self):
+        from cms import live_figures, personal_data
+
+        personal_data.autodiscover()
+        live_figures.autodiscover()
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

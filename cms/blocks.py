@@ -23,6 +23,9 @@ from wagtail.embeds.blocks import EmbedBlock as WagtailEmbedBlock
 from wagtail.embeds.exceptions import EmbedException
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Site
+
+from cms import live_figures
 
 logger = logging.getLogger(__name__)
 
@@ -407,11 +410,30 @@ class TimelineBlock(blocks.StructBlock):
 
 
 class StatisticItemBlock(blocks.StructBlock):
+    live = blocks.ChoiceBlock(
+        label=_("Live figure"),
+        choices=live_figures.FIGURES,
+        required=False,
+        help_text=_(
+            "Counted from the site and updated every minute; the typed figure is then ignored."
+        ),
+    )
     value = blocks.CharBlock(
-        label=_("Figure"), max_length=20, help_text=_("As it should read, e.g. '12,345' or '87%'.")
+        label=_("Figure"),
+        max_length=20,
+        required=False,
+        help_text=_("As it should read, e.g. '12,345' or '87%'."),
     )
     label = blocks.CharBlock(label=_("Label"), max_length=80)
     description = blocks.CharBlock(label=_("Description"), required=False, max_length=160)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("live") and not value.get("value"):
+            raise StructBlockValidationError(
+                {"value": ValidationError(_("Type a figure or choose a live one."))}
+            )
+        return value
 
     class Meta:
         icon = "order"
@@ -423,6 +445,22 @@ class StatisticsBlock(blocks.StructBlock):
 
     heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=120)
     items = blocks.ListBlock(StatisticItemBlock(), label=_("Figures"), min_num=1)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        request = (parent_context or {}).get("request")
+        needs_live = any(item.get("live") for item in value["items"])
+        site = Site.find_for_request(request) if request is not None and needs_live else None
+        live = live_figures.figures(site) if site else {}
+        context["figures"] = [
+            {
+                "label": item["label"],
+                "value": f"{live[item['live']]:,}" if item.get("live") in live else item["value"],
+                "description": item["description"],
+            }
+            for item in value["items"]
+        ]
+        return context
 
     class Meta:
         icon = "order"

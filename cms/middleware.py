@@ -1,7 +1,12 @@
+import re
+
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -42,36 +47,67 @@ class UserLanguageMiddleware:
         return response
 
 
+# Admin URLs that render a page as the public sees it (previews, drafts, old revisions).
+PREVIEW_PATH = re.compile(
+    r"^/admin/(pages|snippets)/.*/(preview|view_draft|revisions/\d+/view|workflow/preview/\d+)/$"
+)
+
+
 class SitePolicyMiddleware(CSPMiddleware):
-    """The Content-Security-Policy: strict on the public site, looser in the Wagtail admin."""
+    """The Content-Security-Policy: strict on the public site and in previews of citizens'
+    pages, looser in the rest of the Wagtail admin; a Permissions-Policy everywhere."""
 
     def process_response(self, request, response):
         if (
             request.path.startswith(ADMIN_PREFIXES)
             and getattr(response, "_csp_config", None) is None
         ):
-            response._csp_config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
+            policy = (
+                settings.CONTENT_SECURITY_POLICY_PREVIEW
+                if PREVIEW_PATH.match(request.path)
+                else settings.CONTENT_SECURITY_POLICY_ADMIN
+            )
+            response._csp_config = policy["DIRECTIVES"]
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return super().process_response(request, response)
 
 
+def passed_second_factor(request):
+    """Whether this session's sign-in went through allauth's two-factor step."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
 class AdminMFAMiddleware:
-    """With REQUIRE_ADMIN_MFA, staff set up a second factor before entering the admin."""
+    """The admin (Wagtail's and Django's) opens only to a session that passed the second factor.
+
+    Where the account has an authenticator, this session must have used it: a session from a
+    password-only sign-in (any path around allauth's login) is signed out and sent to
+    allauth's login, which asks for both. With REQUIRE_ADMIN_MFA, people without an
+    authenticator set one up first.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            settings.REQUIRE_ADMIN_MFA
-            and request.path.startswith(ADMIN_PREFIXES)
-            and request.user.is_authenticated
-            and not Authenticator.objects.filter(
-                user=request.user, type=Authenticator.Type.TOTP
-            ).exists()
-        ):
-            messages.warning(
-                request,
-                _("Set up two-factor authentication before you enter the administration."),
+        if request.path.startswith(ADMIN_PREFIXES) and request.user.is_authenticated:
+            has_authenticator = (
+                Authenticator.objects.filter(user=request.user)
+                .exclude(type=Authenticator.Type.RECOVERY_CODES)
+                .exists()
             )
-            return redirect("mfa_activate_totp")
+            if has_authenticator and not passed_second_factor(request):
+                logout(request)
+                messages.warning(
+                    request,
+                    _("Sign in again with your second factor to enter the administration."),
+                )
+                return redirect_to_login(request.get_full_path())
+            if settings.REQUIRE_ADMIN_MFA and not has_authenticator:
+                messages.warning(
+                    request,
+                    _("Set up two-factor authentication before you enter the administration."),
+                )
+                return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -20,6 +21,10 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
 
 from cms.colour import contrast_ratio
+
+# Sent when a person deletes their account, so that apps drop what they hold about them
+# (voting deletes residency verifications and documents). cms imports no app: they listen.
+account_deleted = Signal()
 
 
 class UserManager(BaseUserManager):
@@ -113,6 +118,47 @@ class User(AbstractUser):
         self.deleted_at = timezone.now()
         self.set_unusable_password()
         self.save()
+        account_deleted.send(sender=type(self), user=self)
+
+
+DEFAULT_CONSENT = {
+    "purposes": _(
+        "Running your account; taking part in debates, proposals, budgets and polls; "
+        "telling you about what you follow."
+    ),
+    "items": _("Email address, display name, password (stored hashed), language."),
+    "retention": _(
+        "Until you delete your account. What you wrote stays, without your name; "
+        "records the law requires are kept for the period it sets."
+    ),
+}
+
+
+class Consent(models.Model):
+    """A person's consent to a municipality's privacy notice, with the text and version agreed to."""
+
+    class Kind(models.TextChoices):
+        PRIVACY = "privacy", _("Collection and use of personal data")
+        TERMS = "terms", _("Terms of use")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("consent to"), max_length=10, choices=Kind.choices)
+    version = models.CharField(_("version"), max_length=20)
+    terms = models.JSONField(_("text agreed to"), default=dict)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.version}"
 
 
 hex_colour = RegexValidator(
@@ -169,6 +215,54 @@ class MunicipalitySettings(BaseSiteSetting):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy notice page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The page with the privacy notice (개인정보 처리방침), linked from every footer."
+        ),
+    )
+    terms_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("terms of use page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The page with the terms of use, linked from every footer."),
+    )
+    consent_purposes = models.TextField(
+        _("purposes of processing"),
+        blank=True,
+        help_text=_("Shown at sign-up. Left empty, the platform's standard wording is used."),
+    )
+    consent_items = models.TextField(_("personal data collected"), blank=True)
+    consent_retention = models.TextField(_("retention period"), blank=True)
+    consent_version = models.CharField(
+        _("version of the consent text"),
+        max_length=20,
+        default="2026-01",
+        help_text=_("Change it whenever the texts above change; each consent records it."),
+    )
+
+    class SupportRule(models.TextChoices):
+        RESIDENTS = "residents", _("Verified residents of this municipality")
+        EMAIL = "email", _("Anyone with a verified email address")
+
+    support_rule = models.CharField(
+        _("who may support proposals"),
+        max_length=10,
+        choices=SupportRule.choices,
+        default=SupportRule.RESIDENTS,
+        help_text=_(
+            "Supports that did not meet the rule are refused, so the threshold counts only "
+            "those that did. A province counts the residents of its cities and counties."
+        ),
+    )
 
     identity_panels = [
         FieldRowPanel([FieldPanel("name_ko"), FieldPanel("name_en")]),
@@ -187,11 +281,25 @@ class MunicipalitySettings(BaseSiteSetting):
     ]
     participation_panels = [
         FieldRowPanel([FieldPanel("support_threshold"), FieldPanel("support_window_days")]),
+        FieldPanel("support_rule"),
+    ]
+    privacy_panels = [
+        FieldRowPanel([FieldPanel("privacy_page"), FieldPanel("terms_page")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("consent_purposes"),
+                FieldPanel("consent_items"),
+                FieldPanel("consent_retention"),
+                FieldPanel("consent_version"),
+            ],
+            heading=_("Consent asked at sign-up"),
+        ),
     ]
     edit_handler = TabbedInterface(
         [
             ObjectList(identity_panels, heading=_("Municipality")),
             ObjectList(participation_panels, heading=_("Participation")),
+            ObjectList(privacy_panels, heading=_("Privacy and terms")),
         ]
     )
 
@@ -206,6 +314,16 @@ class MunicipalitySettings(BaseSiteSetting):
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name_ko or self.site.site_name
+
+    @property
+    def consent_terms(self):
+        """What a person agrees to at sign-up: purposes, items and retention, as shown."""
+        return {
+            "purposes": self.consent_purposes or str(DEFAULT_CONSENT["purposes"]),
+            "items": self.consent_items or str(DEFAULT_CONSENT["items"]),
+            "retention": self.consent_retention or str(DEFAULT_CONSENT["retention"]),
+            "version": self.consent_version,
+        }
 
     @cached_property
     def member_sites(self):
@@ -234,3 +352,41 @@ class MunicipalitySettings(BaseSiteSetting):
             ) % {"ratio": contrast_ratio(self.primary_colour, "#ffffff")}
         if errors:
             raise ValidationError(errors)
+
+
+class OutboxMail(models.Model):
+    """A mail to send, written in the transaction of the event that causes it.
+
+    It holds ids and names, never a body, a link or a secret: the mail is built when it is
+    sent (`cms.mail`), so password-reset and confirmation keys exist only in the mail
+    itself. A job per row sends it; `send_pending_mail` re-queues rows whose job was lost.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        SKIPPED = "skipped", _("not needed any more")
+        FAILED = "failed", _("gave up")
+
+    builder = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # Once-only per (recipient, event): e.g. "notification:<id>"; empty for one-off mails.
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        indexes = [models.Index(fields=["status", "enqueued_at"], name="outbox_status_idx")]
+
+    def __str__(self):
+        return f"{self.builder} #{self.pk} ({self.status})"

@@ -87,9 +87,16 @@ def home_body(config):
             "value": {
                 "heading": "참여 현황",
                 "items": [
-                    {"value": "1,284", "label": "시민 제안", "description": "올해 접수"},
-                    {"value": "37", "label": "위원회 심의", "description": "답변 완료"},
-                    {"value": "52억 원", "label": "주민참여예산", "description": "2026년"},
+                    {"live": "participants", "value": "", "label": "참여 시민", "description": ""},
+                    {"live": "proposals", "value": "", "label": "시민 제안", "description": ""},
+                    {"live": "supports", "value": "", "label": "공감", "description": ""},
+                    {"live": "answers", "value": "", "label": "위원회 답변", "description": ""},
+                    {
+                        "live": "",
+                        "value": "52억 원",
+                        "label": "주민참여예산",
+                        "description": "2026년",
+                    },
                 ],
             },
         },
@@ -208,14 +215,31 @@ ABOUT_BODY = [
 PRIVACY_BODY = [
     {
         "type": "paragraph",
-        "value": "<p>이 플랫폼은 참여에 필요한 최소한의 개인정보(이메일, 표시 이름)만 수집합니다. "
-        "다른 참여자에게는 표시 이름만 보입니다. 회원 탈퇴 시 이메일과 이름은 삭제되고, "
-        "작성한 글은 '탈퇴한 계정'으로 남습니다.</p>",
+        "value": "<h2>1. 처리하는 개인정보와 목적</h2>"
+        "<p>이 플랫폼은 참여에 필요한 최소한의 개인정보(이메일, 표시 이름, 언어)만 수집합니다. "
+        "회원 관리, 토론·제안·예산·투표 참여, 알림 발송을 위해서만 이용합니다. "
+        "다른 참여자에게는 표시 이름만 보입니다.</p>"
+        "<h2>2. 보유 기간</h2>"
+        "<p>회원 탈퇴 시까지 보유합니다. 탈퇴하면 이메일과 이름은 바로 삭제되고, "
+        "작성한 글은 '탈퇴한 계정'으로 남습니다.</p>"
+        "<h2>3. 정보주체의 권리</h2>"
+        "<p>내 계정의 '내 정보' 화면에서 보관된 정보를 확인하고 내려받을 수 있으며, "
+        "언제든 탈퇴할 수 있습니다. 투표의 선택 내용은 비밀이며 본인과 연결되지 않습니다.</p>",
+    },
+]
+
+TERMS_BODY = [
+    {
+        "type": "paragraph",
+        "value": "<h2>이용약관</h2>"
+        "<p>이 플랫폼에서는 누구나 토론과 제안을 읽을 수 있고, 회원은 의견을 쓰고 제안하고 "
+        "공감하고 투표할 수 있습니다. 다른 사람을 비방하거나 개인정보를 드러내는 글, "
+        "광고와 같은 글은 운영 원칙에 따라 숨겨질 수 있습니다.</p>",
     },
 ]
 
 
-def ensure_site(config):
+def ensure_site(config, port):
     root = Page.get_first_root_node()
     home = HomePage.objects.filter(slug=config["slug"]).first()
     if home is None:
@@ -227,15 +251,15 @@ def ensure_site(config):
     home.save_revision().publish()
 
     hostname = f"{config['slug']}.{DEMO_DOMAIN}"
-    site, _ = Site.objects.update_or_create(
-        hostname=hostname,
-        port=80,
-        defaults={
-            "root_page": home,
-            "site_name": config["name_ko"],
-            "is_default_site": config["default"],
-        },
-    )
+    site = Site.objects.filter(hostname=hostname).order_by("pk").first() or Site(hostname=hostname)
+    for field, value in {
+        "port": port,
+        "root_page": home,
+        "site_name": config["name_ko"],
+        "is_default_site": config["default"],
+    }.items():
+        setattr(site, field, value)
+    site.save()
     settings = MunicipalitySettings.for_site(site)
     settings.name_ko = config["name_ko"]
     settings.name_en = config["name_en"]
@@ -251,6 +275,7 @@ def ensure_site(config):
     for slug, title, body, intro in [
         ("about", "참여 방법", ABOUT_BODY, "플랫폼에서 참여하는 방법을 안내합니다."),
         ("privacy", "개인정보 처리방침", PRIVACY_BODY, ""),
+        ("terms", "이용약관", TERMS_BODY, ""),
     ]:
         page = ContentPage.objects.child_of(home).filter(slug=slug).first()
         if page is None:
@@ -258,6 +283,9 @@ def ensure_site(config):
             home.add_child(instance=page)
         page.title, page.intro, page.body, page.show_in_menus = title, intro, body, slug == "about"
         page.save_revision().publish()
+        if slug in ("privacy", "terms"):
+            setattr(settings, f"{slug}_page", page)
+    settings.save()
     return site
 
 
@@ -310,10 +338,14 @@ def ensure_tree_roots():
         Collection.add_root(name="Root")
 
 
-def seed():
-    """Build the demo's municipalities and people; return the sites by slug."""
+def seed(port=8000):
+    """Build the demo's municipalities and people; return the sites by slug.
+
+    The sites are registered on `port`, the one the demo serves on, so the addresses in
+    mails (built from each Site) open where the demo runs.
+    """
     ensure_tree_roots()
-    sites = {config["slug"]: ensure_site(config) for config in MUNICIPALITIES}
+    sites = {config["slug"]: ensure_site(config, port) for config in MUNICIPALITIES}
     province = sites["gyeongnam"]
     for site in sites.values():
         settings = MunicipalitySettings.for_site(site)

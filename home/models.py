@@ -33,6 +33,7 @@ class HomePage(Page):
         "participation.ProposalIndexPage",
         "participation.DebateIndexPage",
         "voting.PollIndexPage",
+        "budgeting.BudgetPage",
     ]
     template = "home/home_page.html"
     max_count_per_parent = 1

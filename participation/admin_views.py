@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.scope import site_among, site_for, site_paths
 from participation import permissions
 from participation.models import ModerationAction, Report, UserBlock, set_hidden
 
@@ -54,13 +55,24 @@ def queue(request):
         )
         grouped[key]["reports"].append(report)
     items = []
+    paths = site_paths(sites)
     for (content_type_id, object_id), entry in grouped.items():
         model = entry["content_type"].model_class()
         obj = model._default_manager.filter(pk=object_id).first() if model else None
-        if obj is None:
+        # Listed in the queue of the municipality the object belongs to, wherever it was
+        # reported from.
+        site = site_among(obj, paths) if obj is not None else None
+        if site is None:
             continue
         items.append(
-            {**entry, "object": obj, "content_type_id": content_type_id, "author": _author(obj)}
+            {
+                **entry,
+                "site": site,
+                "object": obj,
+                "url": obj.get_full_url() if getattr(obj, "live", True) else "",
+                "content_type_id": content_type_id,
+                "author": _author(obj),
+            }
         )
     return TemplateResponse(
         request,
@@ -83,15 +95,11 @@ def act(request, content_type_id, object_id):
     content_type = get_object_or_404(ContentType, pk=content_type_id)
     model = content_type.model_class()
     obj = get_object_or_404(model, pk=object_id)
-    report = (
-        Report.objects.filter(content_type=content_type, object_id=object_id)
-        .select_related("site")
-        .first()
-    )
-    if report is None:
+    if not Report.objects.filter(content_type=content_type, object_id=object_id).exists():
         raise PermissionDenied
-    site = report.site
-    if not permissions.is_moderator(request.user, site):
+    # The object's own municipality decides, not the site a report came through.
+    site = site_for(obj)
+    if site is None or not permissions.is_moderator(request.user, site):
         raise PermissionDenied
     form = ActionForm(request.POST)
     if not form.is_valid():
@@ -115,12 +123,13 @@ def act(request, content_type_id, object_id):
             )
             messages.success(request, _("Restored."))
         elif action == "dismiss":
-            open_reports.update(
+            # Only the request that closes the open reports logs the decision.
+            if open_reports.update(
                 status=Report.Status.DISMISSED, handled_by=request.user, handled_at=timezone.now()
-            )
-            ModerationAction.log(
-                site, ModerationAction.Action.DISMISS, request.user, reason, target=obj
-            )
+            ):
+                ModerationAction.log(
+                    site, ModerationAction.Action.DISMISS, request.user, reason, target=obj
+                )
             messages.success(request, _("Reports dismissed."))
         elif action == "block":
             author = _author(obj)
@@ -133,15 +142,16 @@ def act(request, content_type_id, object_id):
                             user=author, site=site, reason=reason, blocked_by=request.user
                         )
                 except IntegrityError:
-                    pass
-                ModerationAction.log(
-                    site,
-                    ModerationAction.Action.BLOCK,
-                    request.user,
-                    reason,
-                    target=obj,
-                    target_user=author,
-                )
+                    pass  # blocked a moment ago: that request logged it
+                else:
+                    ModerationAction.log(
+                        site,
+                        ModerationAction.Action.BLOCK,
+                        request.user,
+                        reason,
+                        target=obj,
+                        target_user=author,
+                    )
                 messages.success(
                     request,
                     _("%(name)s can no longer write on this site.") % {"name": author.public_name},

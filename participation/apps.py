@@ -14,3 +14,10 @@ class ParticipationConfig(AppConfig):
 
         replace_wagtail_workflow_emails()
         connect_index_publication()
+
+        from cms.signals import municipality_created
+        from participation.setup import on_municipality_created
+
+        municipality_created.connect(
+            on_municipality_created, dispatch_uid="participation_new_municipality"
+        )

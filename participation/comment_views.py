@@ -17,10 +17,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from cms.redirects import redirect_next
 from participation import permissions, ratelimit
 from participation.forms import CommentForm
 from participation.models import Comment, CommentVote, DiscussionSettings, Position
@@ -302,10 +302,10 @@ def post_comment(request, page):
         form.is_valid()
         form.add_error(None, _("This comment can no longer be answered."))
     elif form.is_valid():
-        may, limit, is_new = ratelimit.allowed(request.user, viewer.config)
-        if not may:
-            status = 429
-            if is_new:
+        verdict = ratelimit.take(request.user, "write", viewer.config)
+        if not verdict:
+            status, limit = 429, verdict.limit
+            if verdict.is_new:
                 message = _(
                     "New accounts can post %(n)d comment a minute. "
                     "Wait a moment, then post again: your text is kept below."
@@ -324,7 +324,6 @@ def post_comment(request, page):
                 parent=parent,
                 position=form.cleaned_data.get("position", ""),
             )
-            ratelimit.record(request.user)
             _notify_comment(page, comment, comment.parent)
             return _posted(request, viewer, comment)
     if request.htmx:
@@ -383,15 +382,6 @@ def _posted(request, viewer, comment):
 VOTE_VALUES = {"up": 1, "down": -1, "clear": 0}
 
 
-def _back(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 def vote_comment(request, page, comment_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -421,7 +411,7 @@ def vote_comment(request, page, comment_id):
             status=200 if status == 200 else status,
         )
     (messages.success if status == 200 else messages.error)(request, message)
-    return redirect(_back(request, fallback))
+    return redirect_next(request, fallback)
 
 
 def edit_comment(request, page, comment_id):

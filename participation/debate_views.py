@@ -60,7 +60,7 @@ def debate_index_context(index, request):
     return {
         "filter_form": form,
         "debates": page,
-        "start_url": index.url + index.reverse_subpage("start"),
+        "start_url": index.get_url(request) + index.reverse_subpage("start"),
         "can_write": permissions.can_write(request.user, site),
     }
 
@@ -71,15 +71,14 @@ def start_debate(request, index):
         return redirect_to_login(request.get_full_path())
     if not permissions.can_write(request.user, site):
         messages.error(request, _("Your account cannot open debates at the moment."))
-        return redirect(index.url)
+        return redirect(index.get_url(request))
     config = DiscussionSettings.for_site(site)
     form = DebateForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            may, _limit, _is_new = ratelimit.allowed(request.user, config)
-            if not may:
+            if not ratelimit.take(request.user, "write", config):
                 status = 429
                 form.add_error(
                     None,
@@ -89,15 +88,14 @@ def start_debate(request, index):
                 )
             else:
                 debate = _create_debate(request.user, index, form.cleaned_data, config, site)
-                ratelimit.record(request.user)
                 if debate.live:
                     messages.success(request, _("Your debate is open."))
-                    return redirect(debate.url)
+                    return redirect(debate.get_url(request))
                 messages.success(
                     request,
                     _("Your debate is saved. It will appear once a moderator has checked it."),
                 )
-                return redirect(index.url)
+                return redirect(index.get_url(request))
     return TemplateResponse(
         request, "participation/debate_form.html", {"page": index, "form": form}, status=status
     )
@@ -106,6 +104,8 @@ def start_debate(request, index):
 def _create_debate(user, index, data, config, site):
     needs_moderation = config.debates_need_moderation
     with transaction.atomic():
+        # One new page at a time under an index (see participation.views.submit_proposal).
+        index = type(index).objects.select_for_update().get(pk=index.pk)
         debate = DebatePage(
             title=data["title"],
             summary=data["summary"],
@@ -179,7 +179,7 @@ def vote_debate(request, debate):
         return HttpResponseNotAllowed(["POST"])
     site = _site(request)
     if not request.user.is_authenticated:
-        return redirect_to_login(debate.url)
+        return redirect_to_login(debate.get_url(request))
     value = VOTE_VALUES.get(request.POST.get("value"))
     status = 200
     if value is None:
@@ -195,7 +195,7 @@ def vote_debate(request, debate):
         context.update(page=debate, vote_message=message)
         return TemplateResponse(request, "participation/includes/debate_votes.html", context)
     (messages.success if status == 200 else messages.error)(request, message)
-    return redirect(debate.url)
+    return redirect(debate.get_url(request))
 
 
 def close_debate(request, debate):
@@ -204,16 +204,18 @@ def close_debate(request, debate):
         return redirect_to_login(request.get_full_path())
     if not permissions.can_close_debate(request.user, debate, site):
         messages.error(request, _("Only the municipality's staff can close a debate."))
-        return redirect(debate.url)
+        return redirect(debate.get_url(request))
     form = CloseDebateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        debate.close(request.user, form.cleaned_data["conclusion"].strip())
+        if not debate.close(request.user, form.cleaned_data["conclusion"].strip()):
+            messages.info(request, _("This debate has already been closed."))
+            return redirect(debate.url)
         recipients = list(Follow.followers(debate))
         if debate.author is not None:
             recipients.append(debate.author)
         notify(recipients, "debate_closed", debate, debate.conclusion[:300])
         messages.success(request, _("The debate is closed and its conclusion is published."))
-        return redirect(debate.url)
+        return redirect(debate.get_url(request))
     return TemplateResponse(
         request,
         "participation/debate_close.html",

@@ -1,5 +1,7 @@
 """Citizen-facing forms: every error is a clear, translated message."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
@@ -17,6 +19,14 @@ from participation.sanitize import clean_citizen_html
 from participation.validators import validate_attachment, validate_image
 
 MAX_FILES = 4
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(title):
+    """A title is one line: it heads pages, lists and mail subjects alike."""
+    if _CONTROL.search(title):
+        raise ValidationError(_("A title is one line: remove line breaks and control characters."))
+    return title
 
 
 class ProposalForm(forms.Form):
@@ -33,7 +43,8 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
             "What is the problem, what do you propose, and who benefits? "
-            "Links, lists, bold and italic are kept."
+            "You can write **bold**, *italic*, lists starting with - or 1. and links as "
+            "[text](https://…); the preview shows how it will look."
         ),
     )
     topic = forms.ModelChoiceField(
@@ -79,7 +90,7 @@ class ProposalForm(forms.Form):
         self.existing_files = existing_files
 
     def clean_title(self):
-        title = strip_tags(self.cleaned_data["title"]).strip()
+        title = one_line(strip_tags(self.cleaned_data["title"]).strip())
         if not title:
             raise ValidationError(_("Enter a title."))
         return title
@@ -248,7 +259,7 @@ class DebateForm(forms.Form):
     )
 
     def clean_title(self):
-        title = strip_tags(self.cleaned_data["title"]).strip()
+        title = one_line(strip_tags(self.cleaned_data["title"]).strip())
         if not title:
             raise ValidationError(_("Enter the question to debate."))
         return title

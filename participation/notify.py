@@ -1,25 +1,31 @@
 """Telling people what happened: an in-site notification and an email with an unsubscribe link.
 
 Generic: ``notify(users, kind, obj)`` works for any page or model; the text comes from
-MESSAGES by kind, in each recipient's language, when the job runs.
+MESSAGES by kind, in each recipient's language. The Notification rows and the outbox rows
+of their emails are written in the transaction of the event itself, so an event that
+commits is never left untold and one that rolls back tells nobody; cms.mail sends each
+email once, built when it is sent.
 """
 
-import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from rq import get_current_job
 
-from cms.jobs import enqueue
-from cms.mail import deliver
-
-logger = logging.getLogger(__name__)
+from cms.links import absolute_path, absolute_url
+from cms.mail import mail_builder, queue_mails, single_line
 
 UNSUBSCRIBE_SALT = "participation.unsubscribe"
+NOTIFICATION_MAIL = "participation.notify.build_notification_mail"
+# Kinds that may happen more than once about one object; the others are told once per
+# person and object, whatever happens twice (a database constraint holds it).
+REPEATABLE_KINDS = {"moderation_requested", "changes_requested", "implementation", "debate_closed"}
 
 
 def _proposal_messages():
@@ -47,7 +53,7 @@ def _proposal_messages():
         ),
         "review_requested": (
             _("A proposal awaits your committee's review: “%(title)s”"),
-            _("Open it in the administration under “Awaiting your review”."),
+            _("Its review screen, with the decision form, opens at the link below."),
         ),
         "lapsed": (
             _("Supports for “%(title)s” have closed"),
@@ -67,17 +73,68 @@ def _proposal_messages():
     }
 
 
-def notify(users, kind, obj, note=""):
-    """Queue notifications of `kind` about `obj` to each of `users` (deduplicated, after commit)."""
-    user_ids = sorted({user.pk for user in users if user is not None and user.pk})
+def event_key(kind, content_type, obj):
+    if kind in REPEATABLE_KINDS:
+        return f"{kind}:{content_type.pk}:{obj.pk}:{uuid.uuid4().hex}"
+    return f"{kind}:{content_type.pk}:{obj.pk}"
+
+
+def notify(users, kind, obj, note="", event=None):
+    """Tell each of `users` (deduplicated, active) about `kind` on `obj`, in this transaction.
+
+    `event` names the occurrence (default: the kind and the object, or a fresh id for
+    repeatable kinds); a person gets one notification and one email per event.
+    """
+    user_ids = {user.pk for user in users if user is not None and user.pk}
     if not user_ids:
         return
+    with transaction.atomic():
+        _write(user_ids, kind, obj, note, event)
+
+
+def _write(user_ids, kind, obj, note, event):
+    from participation.models import EmailPreference, Notification
+
     content_type = ContentType.objects.get_for_model(obj)
-    if get_current_job() is not None:
-        # Already background work (e.g. the threshold job): no need to queue again.
-        send_notifications(user_ids, kind, content_type.pk, obj.pk, str(note))
-    else:
-        enqueue(send_notifications, user_ids, kind, content_type.pk, obj.pk, str(note))
+    event = event or event_key(kind, content_type, obj)
+    url = link_for(obj, kind)
+    context = _context(obj, note)
+    recipients = list(
+        get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
+    )
+    rows = []
+    for user in recipients:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject_template, body_template = _proposal_messages()[kind]
+            rows.append(
+                Notification(
+                    recipient=user,
+                    kind=kind,
+                    event=event,
+                    content_type=content_type,
+                    object_id=obj.pk,
+                    title=(subject_template % context)[:200],
+                    message=body_template % context,
+                    url=url,
+                )
+            )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    unsubscribed = set(
+        EmailPreference.objects.filter(user__in=recipients, email_notifications=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    mailed = (
+        Notification.objects.filter(event=event, recipient__in=recipients)
+        .exclude(recipient__in=unsubscribed)
+        .exclude(recipient__email="")
+    )
+    queue_mails(
+        [
+            (NOTIFICATION_MAIL, {"notification_id": pk}, f"notification:{pk}")
+            for pk in mailed.order_by("pk").values_list("pk", flat=True)
+        ]
+    )
 
 
 def _context(obj, note):
@@ -86,7 +143,8 @@ def _context(obj, note):
     deadline = getattr(obj, "support_deadline", None)
     stage = obj.get_stage_display() if hasattr(obj, "get_stage_display") else ""
     return {
-        "title": str(getattr(obj, "title", obj)),
+        # A title is one line wherever it goes (a mail subject above all).
+        "title": single_line(getattr(obj, "title", obj), limit=255),
         "note": note,
         "stage": stage,
         "threshold": getattr(obj, "support_threshold", ""),
@@ -115,52 +173,64 @@ def unsubscribe_url(user, obj):
     index = indexes.first() or ProposalIndexPage.objects.live().first()
     if index is None:
         return ""
-    return index.get_full_url() + index.reverse_subpage(
-        "unsubscribe", kwargs={"user_id": user.pk, "token": unsubscribe_token(user.pk)}
+    return absolute_url(
+        index,
+        index.reverse_subpage(
+            "unsubscribe", kwargs={"user_id": user.pk, "token": unsubscribe_token(user.pk)}
+        ),
     )
 
 
-def send_notifications(user_ids, kind, content_type_id, object_id, note=""):
-    """The job: one Notification row per person, and an email to those who still want them.
-
-    It runs as an rq job already, so it sends the emails itself rather than queueing more.
-    """
+@mail_builder
+def build_notification_mail(notification_id):
+    """The email of one notification, built when it is sent (None: nobody to send it to)."""
     from participation.models import EmailPreference, Notification
 
-    content_type = ContentType.objects.get_for_id(content_type_id)
-    obj = content_type.get_object_for_this_type(pk=object_id)
-    url = obj.get_full_url() if hasattr(obj, "get_full_url") else ""
-    context = _context(obj, note)
-    for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True):
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject_template, body_template = _proposal_messages()[kind]
-            title = subject_template % context
-            message = body_template % context
-            Notification.objects.create(
-                recipient=user,
-                kind=kind,
-                content_type=content_type,
-                object_id=object_id,
-                title=title[:200],
-                message=message,
-                url=url,
-            )
-            if not EmailPreference.wants_email(user):
-                continue
-            unsubscribe = unsubscribe_url(user, obj)
-            body = "\n\n".join(
-                part
-                for part in [
-                    message,
-                    url,
-                    _("To stop these emails, unsubscribe here: %(url)s") % {"url": unsubscribe}
-                    if unsubscribe
-                    else "",
-                ]
-                if part
-            )
-            headers = {"List-Unsubscribe": f"<{unsubscribe}>"} if unsubscribe else {}
-            try:
-                deliver(title, body, [user.email], headers=headers)
-            except Exception:  # one bad address must not stop the others
-                logger.exception("Could not email notification %s to user %s", kind, user.pk)
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return None
+    user = notification.recipient
+    if not user.is_active or not user.email or not EmailPreference.wants_email(user):
+        return None
+    target = notification.target
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        unsubscribe = unsubscribe_url(user, target) if target is not None else ""
+        body = "\n\n".join(
+            part
+            for part in [
+                notification.message,
+                notification.url,
+                _("To stop these emails, unsubscribe here: %(url)s") % {"url": unsubscribe}
+                if unsubscribe
+                else "",
+            ]
+            if part
+        )
+    headers = {"List-Unsubscribe": f"<{unsubscribe}>"} if unsubscribe else {}
+    return EmailMessage(notification.title, body, None, [user.email], headers=headers)
+
+
+def link_for(obj, kind):
+    """The absolute address a notification about `obj` points to (the one place mails get links).
+
+    Committee members are sent to their review screen and moderators to the page in the
+    admin, authors of a proposal not yet public to its preview, everyone else to the public
+    page; all on the municipality's own address (its Wagtail Site).
+    """
+    from django.urls import reverse
+
+    from participation.models import ProposalPage
+
+    if kind == "review_requested" and hasattr(obj, "get_site"):
+        return absolute_path(obj.get_site(), reverse("participation_review", args=[obj.pk]))
+    if kind in {"moderation_requested", "debate_pending"} and hasattr(obj, "get_site"):
+        return absolute_path(obj.get_site(), reverse("wagtailadmin_pages:edit", args=[obj.pk]))
+    if isinstance(obj, ProposalPage) and not obj.live:
+        # Not public yet: its author reads it on their own preview.
+        index = obj.get_parent().specific
+        return absolute_url(index, index.reverse_subpage("preview", kwargs={"proposal_id": obj.pk}))
+    if hasattr(obj, "get_url_parts"):
+        return absolute_url(obj)
+    return obj.get_full_url() if hasattr(obj, "get_full_url") else ""

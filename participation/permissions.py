@@ -72,6 +72,14 @@ def moderated_sites(user):
     return [config.site for config in settings]
 
 
+def reviewed_sites(user):
+    """The sites whose committee this person sits on (every site for superusers)."""
+    settings = ParticipationSettings.objects.select_related("site")
+    if not user.is_superuser:
+        settings = settings.filter(committee_group__in=user.groups.all())
+    return [config.site for config in settings]
+
+
 def can_see_hidden(user, obj, site):
     """Hidden content stays visible to its author and the site's moderators."""
     if not obj.hidden:

@@ -61,11 +61,29 @@ def validate_image(upload, max_bytes=DEFAULT_MAX_BYTES):
             % {"name": upload.name, "ext": extension.upper()},
             code="image_content",
         )
+    from django.conf import settings
     from PIL import Image
 
     try:
         with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > settings.MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    _(
+                        "The image %(name)s is %(width)d × %(height)d pixels; "
+                        "images can have at most %(limit)d million pixels."
+                    )
+                    % {
+                        "name": upload.name,
+                        "width": width,
+                        "height": height,
+                        "limit": settings.MAX_IMAGE_PIXELS // 1_000_000,
+                    },
+                    code="too_many_pixels",
+                )
             image.verify()
+    except ValidationError:
+        raise
     except Exception as error:
         raise ValidationError(
             _("The file %(name)s is not a valid %(ext)s image.")

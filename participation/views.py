@@ -4,17 +4,20 @@ lives inside its municipality's site."""
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from participation import permissions, workflow
+from cms.redirects import redirect_back
+from cms.scope import require_in_site
+from participation import permissions, ratelimit, supporters, workflow
 from participation.forms import FilterForm, ProposalForm, ReportForm, WithdrawForm
 from participation.models import (
     Comment,
@@ -24,12 +27,15 @@ from participation.models import (
     Notification,
     ProposalEvent,
     ProposalFile,
+    ProposalIndexPage,
     ProposalPage,
     Report,
     Support,
     SupportClosed,
+    SupportRefused,
 )
 from participation.notify import check_unsubscribe_token
+from participation.sanitize import html_to_markdown
 
 PER_PAGE = 12
 # Models people may follow and report.
@@ -41,8 +47,13 @@ def _site(request):
     return Site.find_for_request(request)
 
 
-def _url(index, name, **kwargs):
-    return index.url + index.reverse_subpage(name, kwargs=kwargs)
+def _url(request, index, name, **kwargs):
+    """A route of the index, relative to the site the request came in on."""
+    return index.get_url(request) + index.reverse_subpage(name, kwargs=kwargs)
+
+
+def _too_fast():
+    return _("You are doing this too often. Wait a while, then try again.")
 
 
 def _require_writer(request, site):
@@ -57,7 +68,7 @@ def _require_writer(request, site):
             )
         else:
             messages.error(request, _("Verify your email address before taking part."))
-        return redirect(request.META.get("HTTP_REFERER") or "/")
+        return redirect_back(request)
     return None
 
 
@@ -99,8 +110,8 @@ def index_context(index, request):
     return {
         "filter_form": form,
         "proposals": page,
-        "submit_url": _url(index, "submit"),
-        "my_url": _url(index, "my_activity"),
+        "submit_url": _url(request, index, "submit"),
+        "my_url": _url(request, index, "my_activity"),
         "can_write": permissions.can_write(request.user, site),
     }
 
@@ -116,22 +127,31 @@ def proposal_context(proposal, request):
     supported = (
         user.is_authenticated and Support.objects.filter(proposal=proposal, user=user).exists()
     )
+    support_refusal = None
+    if proposal.support_open and not supported and permissions.can_write(user, site):
+        support_refusal = supporters.refusal(user, site)
     return {
         "index_page": index,
         "timeline": proposal.timeline,
-        "files": list(proposal.files.all()),
+        "files": _with_urls(request, index, proposal.files.all()),
         "supported": supported,
         "following": Follow.is_following(user, proposal),
-        "can_support": permissions.can_support(user, proposal, site),
+        "can_support": permissions.can_support(user, proposal, site) and not support_refusal,
+        "support_refusal": support_refusal,
+        "verify_url": supporters.verify_url(site, request) if support_refusal else None,
         "can_write": permissions.can_write(user, site),
         "can_edit": permissions.can_edit_proposal(user, proposal, site),
         "can_withdraw": permissions.can_withdraw_proposal(user, proposal, site),
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
-        "support_url": _url(index, "support", proposal_id=proposal.pk),
-        "follow_url": _url(index, "follow", content_type_id=content_type.pk, object_id=proposal.pk),
-        "report_url": _url(index, "report", content_type_id=content_type.pk, object_id=proposal.pk),
-        "edit_url": _url(index, "edit", proposal_id=proposal.pk),
-        "withdraw_url": _url(index, "withdraw", proposal_id=proposal.pk),
+        "support_url": _url(request, index, "support", proposal_id=proposal.pk),
+        "follow_url": _url(
+            request, index, "follow", content_type_id=content_type.pk, object_id=proposal.pk
+        ),
+        "report_url": _url(
+            request, index, "report", content_type_id=content_type.pk, object_id=proposal.pk
+        ),
+        "edit_url": _url(request, index, "edit", proposal_id=proposal.pk),
+        "withdraw_url": _url(request, index, "withdraw", proposal_id=proposal.pk),
     }
 
 
@@ -161,7 +181,9 @@ def support_proposal(request, index, proposal_id):
     action = request.POST.get("action", "support")
     status = 200
     try:
-        if action == "withdraw":
+        if not ratelimit.take(request.user, "click"):
+            message, status = _too_fast(), 429
+        elif action == "withdraw":
             Support.withdraw(proposal, request.user)
             message = _("Your support was withdrawn.")
         else:
@@ -171,6 +193,8 @@ def support_proposal(request, index, proposal_id):
             message = _("Thank you: your support is counted.")
     except SupportClosed:
         message, status = _("Supports for this proposal are closed."), 400
+    except SupportRefused as refused:
+        message, status = refused.reason, 403
     proposal.refresh_from_db(fields=["support_count", "stage"])
     if status == 200 and action != "withdraw":
         workflow.after_support(proposal)
@@ -181,10 +205,11 @@ def support_proposal(request, index, proposal_id):
             request, "participation/includes/support_box.html", context, status=status
         )
     (messages.success if status == 200 else messages.error)(request, message)
-    return redirect(proposal.url)
+    return redirect(proposal.get_url(request))
 
 
-def _target(content_type_id, object_id, allowed):
+def _target(request, content_type_id, object_id, allowed):
+    """The followed or reported object, only if it belongs to the requesting site."""
     content_type = get_object_or_404(ContentType, pk=content_type_id)
     model = content_type.model_class()
     if model not in allowed:
@@ -192,32 +217,38 @@ def _target(content_type_id, object_id, allowed):
     obj = get_object_or_404(model, pk=object_id)
     if getattr(obj, "live", True) is False:
         raise Http404
-    return obj
+    return require_in_site(obj, request)
 
 
 def follow(request, index, content_type_id, object_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    obj = _target(content_type_id, object_id, FOLLOWABLE)
+    obj = _target(request, content_type_id, object_id, FOLLOWABLE)
     if not request.user.is_authenticated:
-        return redirect_to_login(obj.url)
-    if request.POST.get("action") == "unfollow":
+        return redirect_to_login(obj.get_url(request))
+    if not ratelimit.take(request.user, "click"):
+        messages.error(request, _too_fast())
+    elif request.POST.get("action") == "unfollow":
         Follow.unfollow(request.user, obj)
         messages.success(request, _("You no longer follow this."))
     else:
         Follow.follow(request.user, obj)
         messages.success(request, _("You will be told when this changes."))
-    return redirect(obj.url)
+    return redirect(obj.get_url(request))
 
 
 def report(request, index, content_type_id, object_id):
     site = _site(request)
-    obj = _target(content_type_id, object_id, REPORTABLE)
+    obj = _target(request, content_type_id, object_id, REPORTABLE)
     refusal = _require_writer(request, site)
     if refusal is not None:
         return refusal
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.is_valid() and not ratelimit.take(request.user, "report"):
+        form.add_error(None, _too_fast())
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         added = Report.file(
             request.user, obj, site, form.cleaned_data["reason"], form.cleaned_data["note"]
         )
@@ -225,10 +256,51 @@ def report(request, index, content_type_id, object_id):
             messages.success(request, _("Thank you. Moderators will look at your report."))
         else:
             messages.info(request, _("You have already reported this."))
-        return redirect(obj.url if not obj.hidden else index.url)
+        return redirect(obj.get_url(request) if not obj.hidden else index.get_url(request))
     return TemplateResponse(
-        request, "participation/report.html", {"page": index, "form": form, "target": obj}
+        request,
+        "participation/report.html",
+        {"page": index, "form": form, "target": obj},
+        status=status,
     )
+
+
+# Attached files -------------------------------------------------------------------------
+
+
+def _with_urls(request, index, files):
+    files = list(files)
+    base = index.get_url(request)
+    for attached in files:
+        attached.href = base + index.reverse_subpage(
+            "proposal_file", kwargs={"file_id": attached.pk}
+        )
+    return files
+
+
+def proposal_file(request, index, file_id):
+    """An attached file, served only to those who may see its proposal (404 to others)."""
+    attached = get_object_or_404(
+        ProposalFile.objects.select_related("proposal"),
+        pk=file_id,
+        proposal__in=ProposalPage.objects.child_of(index),
+    )
+    if not attached.proposal.visible_to(request.user, _site(request)):
+        raise Http404
+    try:
+        handle = attached.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    is_image = attached.kind == ProposalFile.Kind.IMAGE
+    response = FileResponse(
+        handle,
+        as_attachment=not is_image,
+        filename=attached.name if not is_image else None,
+        content_type=None if is_image else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 # Writing a proposal ---------------------------------------------------------------------
@@ -258,9 +330,26 @@ def submit_proposal(request, index):
     if refusal is not None:
         return refusal
     form = ProposalForm(request.POST or None, request.FILES or None, site=site)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not ratelimit.take(request.user, "proposal")
+    ):
+        form.add_error(
+            None,
+            _(
+                "You have written many proposals in the last hour. "
+                "Wait a while, then save again: your text is kept below."
+            ),
+        )
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
+            # One new page at a time under an index: a double click gets its own place in the
+            # tree (and its own slug) instead of a clash on the tree path.
+            index = ProposalIndexPage.objects.select_for_update().get(pk=index.pk)
             proposal = ProposalPage(
                 title=data["title"],
                 summary=data["summary"],
@@ -276,9 +365,12 @@ def submit_proposal(request, index):
             proposal.save_revision(user=request.user, log_action=True)
             _save_files(proposal, form)
         messages.success(request, _("Your draft is saved. Check it, then submit it."))
-        return redirect(_url(index, "preview", proposal_id=proposal.pk))
+        return redirect(_url(request, index, "preview", proposal_id=proposal.pk))
     return TemplateResponse(
-        request, "participation/proposal_form.html", {"page": index, "form": form, "editing": None}
+        request,
+        "participation/proposal_form.html",
+        {"page": index, "form": form, "editing": None},
+        status=status,
     )
 
 
@@ -290,12 +382,12 @@ def edit_proposal(request, index, proposal_id):
     proposal = _own_proposal(request, index, proposal_id)
     if not permissions.can_edit_proposal(request.user, proposal, site):
         messages.error(request, _("This proposal can no longer be edited."))
-        return redirect(_url(index, "my_activity"))
+        return redirect(_url(request, index, "my_activity"))
     draft = proposal.get_latest_revision_as_object()
     initial = {
         "title": draft.title,
         "summary": draft.summary,
-        "body": draft.body,
+        "body": html_to_markdown(draft.body),
         "topic": draft.topic_id,
         "area": draft.area_id,
     }
@@ -319,7 +411,7 @@ def edit_proposal(request, index, proposal_id):
             _save_files(proposal, form)
             proposal.record(ProposalEvent.Kind.EDITED, actor=request.user, public=False)
         messages.success(request, _("Your changes are saved."))
-        return redirect(_url(index, "preview", proposal_id=proposal.pk))
+        return redirect(_url(request, index, "preview", proposal_id=proposal.pk))
     return TemplateResponse(
         request,
         "participation/proposal_form.html",
@@ -337,14 +429,17 @@ def preview_proposal(request, index, proposal_id):
         refusal = _require_writer(request, site)
         if refusal is not None:
             return refusal
-        if not can_submit:
+        try:
+            if not can_submit:
+                raise PermissionDenied
+            workflow.submit(proposal, request.user)
+        except PermissionDenied:  # submitted already, perhaps by a second click a moment ago
             messages.error(request, _("This proposal has already been submitted."))
         else:
-            workflow.submit(proposal, request.user)
             messages.success(
                 request, _("Your proposal was submitted. Moderators will check it soon.")
             )
-        return redirect(_url(index, "my_activity"))
+        return redirect(_url(request, index, "my_activity"))
     draft = proposal.get_latest_revision_as_object()
     return TemplateResponse(
         request,
@@ -352,10 +447,10 @@ def preview_proposal(request, index, proposal_id):
         {
             "page": index,
             "proposal": draft,
-            "files": proposal.files.all(),
+            "files": _with_urls(request, index, proposal.files.all()),
             "can_submit": can_submit,
             "can_edit": permissions.can_edit_proposal(request.user, proposal, site),
-            "edit_url": _url(index, "edit", proposal_id=proposal.pk),
+            "edit_url": _url(request, index, "edit", proposal_id=proposal.pk),
         },
     )
 
@@ -368,14 +463,20 @@ def withdraw_proposal(request, index, proposal_id):
     proposal = _own_proposal(request, index, proposal_id)
     if not permissions.can_withdraw_proposal(request.user, proposal, site):
         messages.error(request, _("This proposal can no longer be withdrawn."))
-        return redirect(_url(index, "my_activity"))
+        return redirect(_url(request, index, "my_activity"))
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        workflow.withdraw(
-            proposal, request.user, form.cleaned_data["reason"], form.cleaned_data["note"]
+        try:
+            workflow.withdraw(
+                proposal, request.user, form.cleaned_data["reason"], form.cleaned_data["note"]
+            )
+        except PermissionDenied:  # withdrawn a moment ago by another request
+            messages.info(request, _("This proposal has already been withdrawn."))
+        else:
+            messages.success(request, _("Your proposal was withdrawn."))
+        return redirect(
+            proposal.get_url(request) if proposal.live else _url(request, index, "my_activity")
         )
-        messages.success(request, _("Your proposal was withdrawn."))
-        return redirect(proposal.url if proposal.live else _url(index, "my_activity"))
     return TemplateResponse(
         request, "participation/withdraw.html", {"page": index, "form": form, "proposal": proposal}
     )
@@ -392,12 +493,18 @@ def my_activity(request, index):
         Notification.objects.filter(recipient=user, read_at__isnull=True).update(
             read_at=timezone.now()
         )
-        return redirect(_url(index, "my_activity"))
+        return redirect(_url(request, index, "my_activity"))
+    # This municipality's proposals only: their links and actions route through its index.
     proposals = (
-        ProposalPage.objects.filter(author=user).select_related("topic").order_by("-pk")[:50]
+        ProposalPage.objects.child_of(index)
+        .filter(author=user)
+        .select_related("topic")
+        .order_by("-pk")[:50]
     )
     supports = (
-        Support.objects.filter(user=user).select_related("proposal").order_by("-created_at")[:50]
+        Support.objects.filter(user=user, proposal__path__startswith=index.path)
+        .select_related("proposal")
+        .order_by("-created_at")[:50]
     )
     notifications = Notification.objects.filter(recipient=user)[:30]
     return TemplateResponse(
@@ -406,7 +513,7 @@ def my_activity(request, index):
         {
             "page": index,
             "my_proposals": [
-                (proposal, _url(index, "preview", proposal_id=proposal.pk))
+                (proposal, _url(request, index, "preview", proposal_id=proposal.pk))
                 for proposal in proposals
             ],
             "my_supports": supports,

@@ -1,12 +1,15 @@
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from participation import admin_views, permissions
+from cms import scope
+from participation import admin_views, permissions, review_views
 from participation.models import Area, ImplementationUpdate, ModerationAction, Topic, UserBlock
 
 
@@ -31,6 +34,44 @@ register_snippet(TopicViewSet)
 register_snippet(AreaViewSet)
 
 
+def _scoped_by(limit):
+    return lambda viewset: _scoped(viewset, limit)
+
+
+def _scoped(viewset, limit):
+    """Give a viewset's views querysets and objects limited by ``limit(queryset, user)``,
+    so that staff of one municipality never list, open, change or delete another's rows."""
+
+    class Scoped:
+        def get_base_queryset(self):
+            return limit(super().get_base_queryset(), self.request.user)
+
+        def get_object(self, queryset=None):
+            obj = super().get_object(queryset)
+            manager = type(obj)._default_manager
+            if not limit(manager.filter(pk=obj.pk), self.request.user).exists():
+                raise Http404
+            return obj
+
+    for name in ("index_view_class", "edit_view_class", "delete_view_class", "inspect_view_class"):
+        base = getattr(viewset, name)
+        setattr(viewset, name, type(f"Scoped{base.__name__}", (Scoped, base), {}))
+    return viewset
+
+
+def _by_moderated_site(queryset, user):
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(site__in=permissions.moderated_sites(user))
+
+
+def _by_staff_site(queryset, user):
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(scope.pages_within(scope.staff_sites(user), "proposal__path"))
+
+
+@_scoped_by(_by_staff_site)
 class ImplementationUpdateViewSet(ModelViewSet):
     model = ImplementationUpdate
     icon = "tasks"
@@ -49,9 +90,16 @@ class ImplementationUpdateViewSet(ModelViewSet):
                     self.instance.created_by = self.for_user
                 return super().save(commit)
 
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                field = self.fields["proposal"]
+                if self.for_user is not None:
+                    field.queryset = _by_staff_site(field.queryset, self.for_user)
+
         return Form
 
 
+@_scoped_by(_by_moderated_site)
 class UserBlockViewSet(ModelViewSet):
     model = UserBlock
     icon = "lock"
@@ -59,7 +107,26 @@ class UserBlockViewSet(ModelViewSet):
     list_display = ["user", "site", "reason", "created_at"]
     list_filter = ["site"]
 
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
 
+        class Form(form_class):
+            """Moderators block on their own municipalities; only superusers everywhere."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                user = self.for_user
+                if user is not None and not user.is_superuser:
+                    field = self.fields["site"]
+                    field.queryset = field.queryset.filter(
+                        pk__in=[site.pk for site in permissions.moderated_sites(user)]
+                    )
+                    field.required = True
+
+        return Form
+
+
+@_scoped_by(_by_moderated_site)
 class ModerationLogViewSet(ModelViewSet):
     model = ModerationAction
     icon = "history"
@@ -99,6 +166,12 @@ def register_moderation_urls():
             admin_views.act,
             name="participation_moderation_act",
         ),
+        path("participation/reviews/", review_views.reviews, name="participation_reviews"),
+        path(
+            "participation/reviews/<int:proposal_id>/",
+            review_views.review,
+            name="participation_review",
+        ),
     ]
 
 
@@ -125,3 +198,47 @@ def register_moderation_menu_item():
         icon_name="warning",
         order=240,
     )
+
+
+class ReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return bool(permissions.reviewed_sites(request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_menu_item():
+    return ReviewMenuItem(
+        _("Committee review"), reverse("participation_reviews"), icon_name="gavel", order=241
+    )
+
+
+class AwaitingReviewPanel(Component):
+    """The dashboard's "검토 대기": proposals this member's committee must answer, one click
+    from the review screen."""
+
+    name = "awaiting_committee_review"
+    template_name = "participation/admin/awaiting_review_panel.html"
+    order = 90
+
+    def __init__(self, proposals):
+        self.proposals = proposals
+
+    def get_context_data(self, parent_context):
+        from django.utils import timezone
+
+        return {"proposals": self.proposals, "now": timezone.now()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_awaiting_review_panel(request, panels):
+    from participation.models import ProposalPage
+
+    sites = permissions.reviewed_sites(request.user)
+    if not sites:
+        return
+    proposals = ProposalPage.objects.none()
+    for site in sites:
+        proposals = proposals | ProposalPage.objects.descendant_of(site.root_page).awaiting_answer()
+    proposals = list(proposals.order_by("review_due_at", "pk")[:20])
+    if proposals:
+        panels.append(AwaitingReviewPanel(proposals))

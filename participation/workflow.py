@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.models import Site, TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 
-from cms.jobs import enqueue, get_queue
+from cms.jobs import enqueue, enqueue_at
 from cms.models import MunicipalitySettings
 from participation.models import (
     CommitteeTask,
@@ -101,12 +101,32 @@ def _audience(proposal):
     return [proposal.author, *Follow.followers(proposal)]
 
 
+def _lock(proposal, *stages):
+    """Lock the proposal's row until the transaction ends and re-read its stage.
+
+    Every transition starts here, so of two requests racing to make the same change the
+    second sees the first one's stage and is refused (PermissionDenied): each change, its
+    event and its notifications happen once.
+    """
+    stage = (
+        ProposalPage.objects.select_for_update()
+        .filter(pk=proposal.pk)
+        .values_list("stage", flat=True)
+        .first()
+    )
+    if stage is None or (stages and stage not in stages):
+        raise PermissionDenied
+    proposal.stage = stage
+    return proposal
+
+
 # The citizen's side --------------------------------------------------------------------
 
 
 @transaction.atomic
 def submit(proposal, user):
     """Start the municipality's workflow on a draft (or resubmit after changes were requested)."""
+    _lock(proposal, Stage.DRAFT, Stage.CHANGES_REQUESTED)
     if proposal.stage == Stage.CHANGES_REQUESTED:
         state = proposal.current_workflow_state
         proposal.set_state(stage=Stage.MODERATION, moderation_note="")
@@ -128,8 +148,7 @@ def submit(proposal, user):
 
 @transaction.atomic
 def withdraw(proposal, user, reason, note=""):
-    if proposal.stage not in ProposalPage.WITHDRAWABLE_STAGES:
-        raise PermissionDenied
+    _lock(proposal, *ProposalPage.WITHDRAWABLE_STAGES)
     proposal.set_state(
         stage=Stage.WITHDRAWN,
         withdrawal_reason=reason,
@@ -158,6 +177,7 @@ class _PublishWithinWorkflow(PublishPageRevisionAction):
 
 @transaction.atomic
 def moderate(proposal, task_state, user, action, comment=""):
+    _lock(proposal, Stage.MODERATION)
     site = site_of(proposal)
     now = timezone.now()
     if action == "approve":
@@ -202,8 +222,7 @@ def moderate(proposal, task_state, user, action, comment=""):
 @transaction.atomic
 def decide(proposal, task_state, user, decision, answer):
     """The committee's decision and public answer; returns the draft poll if put to a vote."""
-    if proposal.stage != Stage.REVIEW:
-        raise PermissionDenied
+    _lock(proposal, Stage.REVIEW)
     site = site_of(proposal)
     now = timezone.now()
     poll = None
@@ -257,7 +276,12 @@ def check_proposal(proposal_id):
         now = timezone.now()
         task_state = _current_supports_state(proposal)
         if count >= proposal.support_threshold:
-            proposal.set_state(stage=Stage.REVIEW, threshold_reached_at=now)
+            days = ParticipationSettings.for_site(site_of(proposal)).committee_days
+            proposal.set_state(
+                stage=Stage.REVIEW,
+                threshold_reached_at=now,
+                review_due_at=now + timedelta(days=days),
+            )
             proposal.record(Kind.THRESHOLD_REACHED, note=str(count))
             proposal.record(Kind.REVIEW_STARTED)
             if task_state is not None:
@@ -290,7 +314,7 @@ def schedule_check(proposal, when):
     from django.conf import settings
 
     if settings.REDIS_URL:
-        transaction.on_commit(lambda: get_queue().enqueue_at(when, check_proposal, proposal.pk))
+        enqueue_at(when, check_proposal, proposal.pk)
 
 
 def after_support(proposal):

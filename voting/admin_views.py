@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from voting import permissions
+from voting import permissions, verification
 from voting.forms import CensusUploadForm, OfflineResultsForm
 from voting.models import (
     CensusEntry,
@@ -20,10 +21,8 @@ from voting.models import (
     OfflineTurnout,
     PollPage,
     VerificationRequest,
-    VoterVerification,
     VotingSettings,
 )
-from voting.views import verify_from_census
 
 
 def _voter_sites(request):
@@ -33,25 +32,17 @@ def _voter_sites(request):
 
 
 def import_census(site, rows):
-    """Replace a site's census with these rows, then recognise the pending requests that match."""
+    """Replace a site's census with these rows."""
     with transaction.atomic():
         CensusEntry.objects.filter(site=site).delete()
         now = timezone.now()
         CensusEntry.objects.bulk_create(
             [
-                CensusEntry(site=site, identifier_hash=h, birth_date=b, district=d, imported_at=now)
+                CensusEntry(site=site, identity_hash=h, birth_date=b, district=d, imported_at=now)
                 for h, b, d in rows
             ],
             batch_size=2000,
         )
-        verified = 0
-        pending = VerificationRequest.objects.filter(
-            site=site, status=VerificationRequest.Status.PENDING
-        ).select_related("user", "site")
-        for row in pending:
-            if verify_from_census(row):
-                verified += 1
-    return verified
 
 
 def census(request):
@@ -60,7 +51,7 @@ def census(request):
     if request.method == "POST" and form.is_valid():
         site = form.cleaned_data["site"]
         rows = form.cleaned_data["file"]
-        verified = import_census(site, rows)
+        import_census(site, rows)
         messages.success(
             request,
             ngettext(
@@ -68,20 +59,13 @@ def census(request):
                 "Imported %(count)d residents for %(site)s.",
                 len(rows),
             )
-            % {"count": len(rows), "site": site.site_name}
-            + " "
-            + ngettext(
-                "%(n)d waiting request was verified.",
-                "%(n)d waiting requests were verified.",
-                verified,
-            )
-            % {"n": verified},
+            % {"count": len(rows), "site": site.site_name},
         )
         return redirect("voting_admin:census")
     rows = [
         {
             "site": site,
-            "key": VotingSettings.for_site(site).census_key,
+            "salt": VotingSettings.for_site(site).census_salt,
             "count": CensusEntry.objects.filter(site=site).count(),
         }
         for site in sites
@@ -109,53 +93,40 @@ def requests_list(request):
     )
 
 
-@require_POST
-def decide_request(request, pk):
-    sites = _voter_sites(request)
-    row = get_object_or_404(
+def _pending(request, pk):
+    return get_object_or_404(
         VerificationRequest.objects.select_related("user", "site"),
         pk=pk,
-        site__in=sites,
+        site__in=_voter_sites(request),
         status=VerificationRequest.Status.PENDING,
     )
+
+
+def request_document(request, pk):
+    """The citizen's document, to staff of that municipality only, while the request waits."""
+    row = _pending(request, pk)
+    if not row.document:
+        raise Http404
+    response = FileResponse(row.document.open("rb"), as_attachment=False)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@require_POST
+def decide_request(request, pk):
+    row = _pending(request, pk)
     decision = request.POST.get("decision")
     reason = request.POST.get("reason", "").strip()[:300]
     if decision == "approve":
-        taken = (
-            VoterVerification.objects.filter(site=row.site, identifier_hash=row.identifier_hash)
-            .exclude(user=row.user)
-            .exists()
-        )
-        if taken:
-            messages.error(request, _("This identifier already verified another account."))
-            return redirect("voting_admin:requests")
-        with transaction.atomic():
-            VoterVerification.objects.update_or_create(
-                user=row.user,
-                site=row.site,
-                defaults={
-                    "identifier_hash": row.identifier_hash,
-                    "birth_date": row.birth_date,
-                    "district": row.district,
-                    "method": VoterVerification.Method.MANUAL,
-                    "verified_by": request.user,
-                    "verified_at": timezone.now(),
-                },
-            )
-            row.status = VerificationRequest.Status.APPROVED
+        verification.decide(row, request.user, approve=True, reason=reason)
         messages.success(request, _("%(name)s is now a verified resident.") % {"name": row.user})
     elif decision == "reject":
         if not reason:
             messages.error(request, _("Give the citizen a reason for the rejection."))
             return redirect("voting_admin:requests")
-        row.status = VerificationRequest.Status.REJECTED
-        row.reason = reason
+        verification.decide(row, request.user, approve=False, reason=reason)
         messages.success(request, _("The request was rejected."))
-    else:
-        return redirect("voting_admin:requests")
-    row.decided_by = request.user
-    row.decided_at = timezone.now()
-    row.save()
     return redirect("voting_admin:requests")
 
 

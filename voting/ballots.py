@@ -1,24 +1,23 @@
-"""Casting and changing a secret vote.
+"""A poll's secret vote, through the generic ballot box of voting.secrecy.
 
-Participation (who) and Ballot/Answer (what) are written in one transaction but never
-point at each other. The voter's receipt code is the only key to their ballot: we store
-its keyed hash, and give the code to the voter once.
+A poll's payload is ``{"answers": [[question_id, option_id, rank or null], ...]}``, already
+validated against the poll (voting.forms.BallotForm). At the close the box is opened and
+`open_poll_ballots` stores the answers as anonymous `Ballot`/`Answer` rows and keeps the
+online tally, so closed results are never recomputed.
 """
 
-from django.db import IntegrityError, transaction
+import uuid
+from collections import defaultdict
+
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from voting import eligibility, hashing
-from voting.models import Answer, Ballot, Participation
+from voting import eligibility, secrecy
+from voting.models import Answer, Ballot, PollQuestion
+from voting.secrecy import VoteRefused
 
-
-class VoteRefused(Exception):
-    """A vote that cannot be taken, with the reasons to show the person."""
-
-    def __init__(self, *reasons):
-        super().__init__(" ".join(str(r) for r in reasons))
-        self.reasons = [str(r) for r in reasons]
+__all__ = ["VoteRefused", "cast", "change", "check_receipt", "ensure_may_vote"]
 
 
 def timing_error(poll, now=None):
@@ -39,67 +38,94 @@ def ensure_may_vote(poll, user, site, now=None):
         raise VoteRefused(*decision.reasons)
 
 
-def _answer_rows(ballot, choices):
-    return [
-        Answer(ballot=ballot, question_id=question_id, option_id=option_id, rank=rank)
-        for question_id, option_id, rank in choices
-    ]
+def _payload(choices):
+    return {"answers": [[q, o, r] for q, o, r in choices]}
 
 
 def cast(poll, user, site, choices, now=None):
-    """Record a first vote; return the receipt code (shown once, never stored in clear).
-
-    `choices` are (question_id, option_id, rank or None) triples already validated
-    against the poll (voting.forms.BallotForm). The unique (poll, user) constraint makes
-    a second, concurrent submission fail here, and its whole transaction with it.
-    """
+    """Record a first vote; return the receipt code."""
     ensure_may_vote(poll, user, site, now)
-    receipt = hashing.new_receipt()
     try:
-        with transaction.atomic():
-            Participation.objects.create(poll=poll, user=user)
-            ballot = Ballot.objects.create(
-                poll=poll,
-                receipt_hash=hashing.receipt_hash(receipt),
-                cast_on=timezone.localdate(now),
-            )
-            Answer.objects.bulk_create(_answer_rows(ballot, choices))
-    except IntegrityError:
+        return secrecy.cast(poll, "", user, _payload(choices))
+    except secrecy.AlreadyVoted:
         raise VoteRefused(
             _("You have already voted in this poll. To change your answers, use your receipt code.")
         ) from None
-    return receipt
 
 
 def change(poll, user, site, receipt, choices, now=None):
-    """Replace the answers of the ballot this receipt opens; the last submission counts."""
+    """Replace the answers sealed under this receipt; the last submission counts."""
     ensure_may_vote(poll, user, site, now)
-    if not Participation.objects.filter(poll=poll, user=user).exists():
-        raise VoteRefused(_("You have not voted in this poll yet."))
-    code = hashing.normalise_receipt(receipt)
-    with transaction.atomic():
-        ballot = (
-            Ballot.objects.select_for_update()
-            .filter(poll=poll, receipt_hash=hashing.receipt_hash(code))
-            .first()
-            if code
-            else None
+    try:
+        return secrecy.change(poll, "", user, receipt, _payload(choices))
+    except secrecy.NotAVoter:
+        raise VoteRefused(_("You have not voted in this poll yet.")) from None
+    except secrecy.UnknownReceipt:
+        raise VoteRefused(_("No ballot in this poll matches that receipt code.")) from None
+
+
+def check_receipt(poll, receipt):
+    """What a receipt proves for this poll (opening the box first if the poll has closed)."""
+    if poll.has_closed():
+        secrecy.opened_box(poll)
+    return secrecy.check_receipt(poll, receipt)
+
+
+# Opening and counting
+
+
+def online_tally(poll, opened):
+    """{"options": {"<option id>|<channel>": count or Borda points}, "turnout": {channel: n}}
+    from plaintext payloads (the live results) or, with opened=None, from stored ballots."""
+    questions = poll.question_list
+    limits = {q.pk: q.choice_limit(len(q.options.all())) for q in questions}
+    kinds = {q.pk: q.kind for q in questions}
+    options = defaultdict(int)
+    turnout = defaultdict(int)
+
+    def add(question_id, option_id, rank, channel, n=1):
+        if question_id not in kinds:
+            return
+        if kinds[question_id] == PollQuestion.Kind.RANKING:
+            weight = max(limits[question_id] - (rank or 0) + 1, 0)
+        else:
+            weight = 1
+        options[f"{option_id}|{channel}"] += weight * n
+
+    if opened is None:
+        rows = (
+            Answer.objects.filter(ballot__poll=poll)
+            .values("question_id", "option_id", "rank", "ballot__channel")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        if ballot is None:
-            raise VoteRefused(_("No ballot in this poll matches that receipt code."))
-        ballot.answers.all().delete()
-        Answer.objects.bulk_create(_answer_rows(ballot, choices))
-        ballot.cast_on = timezone.localdate(now)
-        ballot.save(update_fields=["cast_on"])
-    return code
+        for row in rows:
+            add(row["question_id"], row["option_id"], row["rank"], row["ballot__channel"], row["n"])
+        for row in (
+            Ballot.objects.filter(poll=poll).values("channel").annotate(n=Count("id")).order_by()
+        ):
+            turnout[row["channel"]] += row["n"]
+    else:
+        for ballot in opened:
+            turnout[ballot.channel] += 1
+            for question_id, option_id, rank in ballot.payload["answers"]:
+                add(question_id, option_id, rank, ballot.channel)
+    return {"options": dict(options), "turnout": dict(turnout)}
 
 
-def find_ballot(poll, receipt):
-    code = hashing.normalise_receipt(receipt)
-    if not code:
-        return None
-    return (
-        Ballot.objects.filter(poll=poll, receipt_hash=hashing.receipt_hash(code))
-        .prefetch_related("answers__option", "answers__question")
-        .first()
-    )
+def open_poll_ballots(poll, opened):
+    """Store opened ballots as anonymous rows, in the (shuffled) order given, in one insert
+    per table; return the poll's online tally to keep."""
+    valid_options = {o.pk: q.pk for q in poll.question_list for o in q.options.all()}
+    ballots, answers = [], []
+    for item in opened:
+        ballot = Ballot(id=uuid.uuid4(), poll=poll, channel=item.channel)
+        ballots.append(ballot)
+        for question_id, option_id, rank in item.payload["answers"]:
+            if valid_options.get(option_id) == question_id:  # options deleted since are dropped
+                answers.append(
+                    Answer(ballot=ballot, question_id=question_id, option_id=option_id, rank=rank)
+                )
+    Ballot.objects.bulk_create(ballots)
+    Answer.objects.bulk_create(answers)
+    return online_tally(poll, None)

@@ -1,9 +1,10 @@
 """Demo polls on both sites: an open poll to vote in and a closed one with results.
 
-Idempotent: `seed_demo` may run any number of times. On Changwon, citizen1 and citizen2
-are verified residents, citizen3 has a residency request waiting for staff, and the
-census holds the demo identifier 900101-1234567 (born 1990-01-01), so a new account can
-verify itself at once.
+Idempotent: `seed_demo` may run any number of times. Before the other apps' demos run
+(`prepare`), citizen1, citizen2 and citizen3 become verified residents of Changwon (and so
+of the province), the first two through the census, the third through the demo identity
+provider. Changwon's census also holds the resident in DEMO_RESIDENT, so a new account
+can verify itself at once; both sites offer the demo identity provider and staff review.
 """
 
 import datetime
@@ -13,10 +14,10 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from cms.models import MunicipalitySettings, User
-from voting.hashing import census_hash, new_receipt, receipt_hash
+from voting import hashing, secrecy, verification
+from voting.identity import IdentityResult
+from voting.identity.demo import demo_ci
 from voting.models import (
-    Answer,
-    Ballot,
     CensusEntry,
     OfflineResult,
     OfflineTurnout,
@@ -25,12 +26,20 @@ from voting.models import (
     PollOption,
     PollPage,
     PollQuestion,
-    VerificationRequest,
     VoterVerification,
     VotingSettings,
 )
 
-DEMO_IDENTIFIER = "900101-1234567"
+# A Changwon resident in the demo census that nobody has claimed: sign up and type these
+# on the "Can I vote?" page (README, "Becoming an eligible voter in the demo").
+DEMO_RESIDENT = ("홍길동", datetime.date(1990, 1, 1), "중앙대로 151", "의창구")
+CENSUS = [
+    # (account, name, date of birth, road name and building number, district)
+    ("citizen1@example.com", "김민지", datetime.date(1988, 3, 14), "원이대로 450", "의창구"),
+    ("citizen2@example.com", "이준호", datetime.date(2001, 9, 2), "창이대로 532", "성산구"),
+    (None, *DEMO_RESIDENT),
+]
+PROVIDER_VERIFIED = [("citizen3@example.com", "박서연", datetime.date(1995, 5, 5), "010-5555-0303")]
 
 POLLS = {
     "gyeongnam": {
@@ -143,28 +152,24 @@ def ensure_poll(index, title, slug, questions, opens_at, closes_at):
 
 
 def seed_results(poll, voters):
-    """Past votes for a closed poll: the demo citizens online, and paper ballots."""
-    if Ballot.objects.filter(poll=poll).exists():
+    """Past votes for a closed poll, through its ballot box (sealed, then opened as at the
+    close): the demo citizens online, and paper ballots."""
+    if secrecy.is_opened(poll):
         return
     chooser = random.Random(poll.slug)  # the same demo results every time
     for user in voters:
-        Participation.objects.get_or_create(poll=poll, user=user)
-        ballot = Ballot.objects.create(
-            poll=poll,
-            receipt_hash=receipt_hash(new_receipt()),
-            cast_on=timezone.localdate(poll.opens_at),
-        )
+        if Participation.objects.filter(contest=poll, user=user).exists():
+            continue
+        answers = []
         for question in poll.question_list:
             options = list(question.options.all())
             limit = question.choice_limit(len(options))
             picked = chooser.sample(options, 1 if question.kind == "single" else limit)
             for rank, option in enumerate(picked, start=1):
-                Answer.objects.create(
-                    ballot=ballot,
-                    question=question,
-                    option=option,
-                    rank=rank if question.kind == "ranking" else None,
+                answers.append(
+                    [question.pk, option.pk, rank if question.kind == "ranking" else None]
                 )
+        secrecy.cast(poll, "", user, {"answers": answers})
     for question in poll.question_list:
         for position, option in enumerate(question.options.all()):
             OfflineResult.objects.update_or_create(
@@ -176,6 +181,7 @@ def seed_results(poll, voters):
     OfflineTurnout.objects.update_or_create(poll=poll, channel="paper", defaults={"ballots": 180})
     poll.eligible_population = 2500
     poll.save_revision().publish()
+    secrecy.open_contest(poll)
 
 
 def ensure_live_blocks(site, closed_poll):
@@ -191,40 +197,40 @@ def ensure_live_blocks(site, closed_poll):
 
 
 def ensure_voters(site):
+    """Changwon's census and its verified demo residents (run before the other apps' demos,
+    whose supports need residents)."""
+    config = VotingSettings.for_site(site)
     people = {u.email: u for u in User.objects.filter(email__startswith="citizen")}
-    key = VotingSettings.for_site(site).census_key
-    CensusEntry.objects.get_or_create(
-        site=site,
-        identifier_hash=census_hash(key, DEMO_IDENTIFIER),
-        defaults={"birth_date": datetime.date(1990, 1, 1), "district": "의창구"},
-    )
     verified = []
-    for email, born, district in [
-        ("citizen1@example.com", datetime.date(1988, 3, 14), "의창구"),
-        ("citizen2@example.com", datetime.date(2001, 9, 2), "성산구"),
-    ]:
+    for email, name, born, code, district in CENSUS:
+        digest = hashing.census_hash(name, born, code, config.census_salt)
+        CensusEntry.objects.get_or_create(
+            site=site, identity_hash=digest, defaults={"birth_date": born, "district": district}
+        )
         user = people.get(email)
         if user is None:
             continue
-        VoterVerification.objects.get_or_create(
-            user=user,
-            site=site,
-            defaults={"birth_date": born, "district": district, "method": "manual"},
-        )
+        if not VoterVerification.objects.filter(user=user, site=site).exists():
+            verification.verify_by_census(user, site, name, born, code, district)
         verified.append(user)
-    waiting = people.get("citizen3@example.com")
-    if waiting and not VoterVerification.objects.filter(user=waiting).exists():
-        VerificationRequest.objects.get_or_create(
-            user=waiting,
-            site=site,
-            status=VerificationRequest.Status.PENDING,
-            defaults={
-                "identifier_hash": census_hash(key, "950505-2345678"),
-                "birth_date": datetime.date(1995, 5, 5),
-                "district": "진해구",
-            },
-        )
+    for email, name, born, phone in PROVIDER_VERIFIED:
+        user = people.get(email)
+        if user is None:
+            continue
+        if not VoterVerification.objects.filter(user=user, site=site).exists():
+            result = IdentityResult(ci=demo_ci(name, born, phone), birth_date=born)
+            verification.verify_by_provider(user, site, result, "진해구")
+        verified.append(user)
     return verified
+
+
+def prepare(sites):
+    for site in sites.values():
+        config = VotingSettings.for_site(site)
+        config.use_identity_provider = True
+        config.identity_provider = "demo"
+        config.save()
+    ensure_voters(sites["changwon"])
 
 
 def grant_staff(site):
@@ -245,7 +251,7 @@ def grant_staff(site):
 
 def seed(sites):
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    city_voters = ensure_voters(sites["changwon"])
+    city_voters = ensure_voters(sites["changwon"])[:2]
     for slug, site in sites.items():
         config = VotingSettings.for_site(site)
         config.districts = DISTRICTS.get(slug, "")

@@ -54,7 +54,7 @@ def verification_for(user, site):
     from voting.models import VoterVerification
 
     sites = residency_sites(site)
-    rows = VoterVerification.objects.filter(user=user, site_id__in=sites)
+    rows = VoterVerification.objects.current().filter(user=user, site_id__in=sites)
     # Prefer the municipality's own verification over one of its cities'.
     return min(rows, key=lambda row: row.site_id != site.pk, default=None)
 
@@ -63,6 +63,24 @@ def has_verified_email(user):
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def may_support(user, site):
+    """The residents rule for supports (participation.supporters): None, or why not."""
+    if verification_for(user, site) is not None:
+        return None
+    name = MunicipalitySettings.for_site(site).display_name
+    return _("Only verified residents of %(name)s may support its proposals.") % {"name": name}
+
+
+def verify_url(site, request=None):
+    """The municipality's "Can I vote?" page, where a citizen becomes a verified resident."""
+    from voting.models import PollIndexPage
+
+    index = PollIndexPage.objects.live().descendant_of(site.root_page).first()
+    if index is None:
+        return None
+    return index.get_url(request=request) + index.reverse_subpage("eligibility")
 
 
 def check(user, site, action="vote", rule=None, today=None):

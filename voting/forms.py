@@ -1,6 +1,8 @@
 import csv
 import datetime
 import io
+import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from voting import hashing
+from voting import hashing, secrecy
 from voting.models import Channel, PollQuestion
 
 Kind = PollQuestion.Kind
@@ -124,7 +126,7 @@ class ReceiptForm(forms.Form):
     )
 
     def clean_receipt(self):
-        code = hashing.normalise_receipt(self.cleaned_data["receipt"])
+        code = secrecy.normalise_receipt(self.cleaned_data["receipt"])
         if not code:
             raise ValidationError(
                 _("A receipt code has 16 letters and digits, e.g. ABCD-EFGH-JKLM-NPQR.")
@@ -132,47 +134,146 @@ class ReceiptForm(forms.Form):
         return code
 
 
-class VerificationRequestForm(forms.Form):
-    """What a citizen types to be recognised as a resident. The identifier is hashed at once."""
+def _district_field(form, districts, required=True):
+    if districts:
+        form.fields["district"] = forms.ChoiceField(
+            label=_("District"),
+            required=required,
+            choices=[("", _("Choose your district"))] + [(d, d) for d in districts],
+        )
 
-    identifier = forms.CharField(
-        label=gettext_lazy("Resident registration number"),
+
+def _check_birth_date(value):
+    today = timezone.localdate()
+    if value > today or value < today - datetime.timedelta(days=366 * 130):
+        raise ValidationError(_("Enter your real date of birth."))
+    return value
+
+
+BIRTH_DATE_WIDGET = forms.DateInput(
+    attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"
+)
+
+
+RRN_LIKE = re.compile(r"\d{6}\s*-?\s*[1-8]\d{6}")
+
+
+def _refuse_rrn(value):
+    """No resident registration number is accepted anywhere (PIPA art. 24-2)."""
+    if RRN_LIKE.search(unicodedata.normalize("NFKC", value)):
+        raise ValidationError(
+            _("Do not enter your resident registration number: it is not needed here.")
+        )
+
+
+class CensusCheckForm(forms.Form):
+    """What a municipality may lawfully hold and a citizen knows; never the resident number."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
         max_length=40,
-        help_text=gettext_lazy(
-            "We do not keep this number: we keep only a one-way hash of it, to compare with the "
-            "municipality's census."
-        ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    birth_date = forms.DateField(
-        label=gettext_lazy("Date of birth"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    birth_date = forms.DateField(label=gettext_lazy("Date of birth"), widget=BIRTH_DATE_WIDGET)
+    code = forms.CharField(label="", max_length=80)
 
-    def __init__(self, *args, districts=(), **kwargs):
+    def __init__(self, *args, code_kind="address", districts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        if districts:
-            self.fields["district"] = forms.ChoiceField(
-                label=_("District"),
-                choices=[("", _("Choose your district"))] + [(d, d) for d in districts],
+        if code_kind == "household":
+            self.fields["code"].label = _("Household code")
+            self.fields["code"].help_text = _(
+                "The code in the letter the municipality sent to your household."
             )
+        else:
+            self.fields["code"].label = _("Road name and building number")
+            self.fields["code"].help_text = _(
+                "As on your resident registration, e.g. 중앙대로 151. Without the flat number."
+            )
+            self.fields["code"].widget.attrs["autocomplete"] = "address-line1"
+        _district_field(self, districts, required=False)
 
-    def clean_identifier(self):
-        value = hashing.normalise_identifier(self.cleaned_data["identifier"])
-        if not (6 <= len(value) <= 20) or not value.isalnum():
-            raise ValidationError(_("Enter your identifier as printed, e.g. 900101-1234567."))
+    def clean_name(self):
+        value = self.cleaned_data["name"].strip()
+        _refuse_rrn(value)
+        if not hashing.normalise_part(value) or any(ch.isdigit() for ch in value):
+            raise ValidationError(_("Enter your name as on your resident registration."))
         return value
 
     def clean_birth_date(self):
-        value = self.cleaned_data["birth_date"]
-        today = timezone.localdate()
-        if value > today or value < today - datetime.timedelta(days=366 * 130):
-            raise ValidationError(_("Enter your real date of birth."))
+        return _check_birth_date(self.cleaned_data["birth_date"])
+
+    def clean_code(self):
+        value = self.cleaned_data["code"].strip()
+        _refuse_rrn(value)
+        if not hashing.normalise_part(value):
+            raise ValidationError(_("This field is required."))
         return value
 
 
+ALLOWED_DOCUMENTS = {
+    "pdf": b"%PDF-",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+    "png": b"\x89PNG\r\n\x1a\n",
+}
+MAX_DOCUMENT_MB = 5
+
+
+class DocumentRequestForm(forms.Form):
+    """A proof of address for staff to look at; the file is deleted once they decide."""
+
+    birth_date = forms.DateField(label=gettext_lazy("Date of birth"), widget=BIRTH_DATE_WIDGET)
+    document = forms.FileField(
+        label=gettext_lazy("Proof of address (PDF, JPG or PNG, up to 5 MB)"),
+        help_text=gettext_lazy(
+            "For example a certificate of residence (주민등록표 초본) with the back six digits "
+            "of the resident registration number covered, or a utility bill."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, districts=(), **kwargs):
+        kwargs.setdefault("auto_id", "document_%s")  # unique ids beside the other forms
+        super().__init__(*args, **kwargs)
+        _district_field(self, districts)
+
+    def clean_birth_date(self):
+        return _check_birth_date(self.cleaned_data["birth_date"])
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in ALLOWED_DOCUMENTS:
+            raise ValidationError(_("Upload a PDF, JPG or PNG file."))
+        if upload.size > MAX_DOCUMENT_MB * 1024 * 1024:
+            raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_DOCUMENT_MB})
+        head = upload.read(16)
+        upload.seek(0)
+        if not head.startswith(ALLOWED_DOCUMENTS[suffix]):
+            raise ValidationError(_("The file is not the PDF, JPG or PNG its name says."))
+        return upload
+
+
+class ProviderStartForm(forms.Form):
+    """The person declares where they live before the provider confirms who they are."""
+
+    declaration = forms.BooleanField(
+        label="",
+        error_messages={"required": gettext_lazy("Tick the box to declare that you live here.")},
+    )
+
+    def __init__(self, *args, name="", districts=(), **kwargs):
+        kwargs.setdefault("auto_id", "provider_%s")  # unique ids beside the other forms
+        super().__init__(*args, **kwargs)
+        self.fields["declaration"].label = _(
+            "I declare that I live in %(name)s. A false declaration may be reported and the "
+            "verification withdrawn."
+        ) % {"name": name}
+        _district_field(self, districts)
+
+
 class CensusUploadForm(forms.Form):
-    """A census CSV: `identifier_hash,birth_date[,district]`, UTF-8, with that header row."""
+    """A census CSV: `identity_hash,birth_date[,district]`, UTF-8, with that header row."""
 
     site = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Municipality"))
     file = forms.FileField(label=gettext_lazy("Census file (CSV)"))
@@ -191,11 +292,11 @@ class CensusUploadForm(forms.Form):
             raise ValidationError(_("The file is not UTF-8 text.")) from None
         reader = csv.reader(io.StringIO(text))
         header = [h.strip().lower() for h in next(reader, [])]
-        if header[:2] != ["identifier_hash", "birth_date"] or header[2:] not in ([], ["district"]):
+        if header[:2] != ["identity_hash", "birth_date"] or header[2:] not in ([], ["district"]):
             raise ValidationError(
                 _(
-                    "The first line must be: identifier_hash,birth_date,district "
-                    "(district optional)."
+                    "The first line must be: identity_hash,birth_date,district "
+                    "(district optional). Hash the plain census with manage.py hash_census."
                 )
             )
         rows, errors, seen = [], [], {}
@@ -213,13 +314,13 @@ class CensusUploadForm(forms.Form):
                 except ValueError:
                     born = None
                 if not hashing.HEX64.match(digest):
-                    problem = _("the identifier hash is not 64 hexadecimal characters")
+                    problem = _("the identity hash is not 64 hexadecimal characters")
                 elif born is None:
                     problem = _("the date of birth is not a date like 1990-01-31")
                 elif len(district) > 80:
                     problem = _("the district name is longer than 80 characters")
                 elif digest in seen:
-                    problem = _("the same identifier as line %(line)d") % {"line": seen[digest]}
+                    problem = _("the same person as line %(line)d") % {"line": seen[digest]}
                 else:
                     seen[digest] = line
                     rows.append((digest, born, district))

@@ -1,32 +1,33 @@
-"""How identifiers and receipt codes are hashed. The census recipe is public on purpose.
+"""How census identities and CI values are hashed. The census recipe is public.
 
-Census identifiers
-------------------
-A municipality never gives us raw identity numbers. It gives a CSV of hashes::
+Census identities
+-----------------
+A municipality gives us a CSV of hashes of what it may lawfully hold about a resident:
+their name, date of birth and an address or household code. Never the resident
+registration number (PIPA art. 24-2)::
 
-    identifier_hash = HMAC-SHA256(key=<census key>, message=<normalised identifier>)
+    message       = NFKC(name) "|" YYYY-MM-DD "|" NFKC(code), without whitespace, hyphens,
+                    dots, commas or parentheses, letters in capitals, UTF-8
+    identity_hash = hex(scrypt(password = HMAC-SHA256(CENSUS_KEY, message),
+                               salt = the site's census salt (UTF-8),
+                               n = 2**14, r = 8, p = 1, dklen = 32))
 
-written as 64 lower-case hexadecimal characters, where
+* ``CENSUS_KEY`` lives in the environment (or a secret store), never in the database:
+  a dump of the database alone cannot be brute-forced, whatever the size of the space.
+* The scrypt step makes every guess cost memory and time even for someone who holds the
+  key as well (about 50-150 ms and 16 MB per guess).
+* The salt is per municipality (shown to staff, not secret): the same person in two
+  municipalities' censuses gets unrelated hashes.
 
-* ``<census key>`` is the key shown to staff in the site's "Voting and eligibility"
-  settings, encoded as UTF-8;
-* ``<normalised identifier>`` is the identifier (e.g. a resident registration number)
-  with Unicode NFKC normalisation, all whitespace and hyphens removed and letters in
-  capitals, encoded as UTF-8. ``900101-1234567`` and ``9001011234567`` hash alike.
+``manage.py hash_census --site HOST plain.csv > hashed.csv`` applies it offline.
 
-With Python::
+CI (connecting information)
+---------------------------
+A certified identity provider returns the person's CI. We keep only
+``HMAC-SHA256(key derived from CENSUS_KEY, "ci|" + CI)``, enough to refuse a second
+account for the same person, useless to anyone without the key.
 
-    import hmac, hashlib, unicodedata, re
-    ident = re.sub(r"[\\s\\-]", "", unicodedata.normalize("NFKC", raw)).upper()
-    hmac.new(key.encode(), ident.encode(), hashlib.sha256).hexdigest()
-
-or in a shell: ``printf %s 9001011234567 | openssl dgst -sha256 -hmac "$KEY"``.
-
-Receipt codes
--------------
-A receipt is 16 random characters from an unambiguous alphabet, shown to the voter once
-as ``XXXX-XXXX-XXXX-XXXX``. Only ``HMAC-SHA256(SECRET_KEY-derived key, code)`` is stored,
-so neither the code nor the person can be recovered from the database.
+Receipt codes are hashed in voting/secrecy.py, with a key kept outside the database.
 """
 
 import hashlib
@@ -35,34 +36,48 @@ import re
 import secrets
 import unicodedata
 
-from django.utils.crypto import salted_hmac
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-RECEIPT_LENGTH = 16
+SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
+_DROPPED = re.compile(r"[\s\-.,()·]")
 
 
-def normalise_identifier(raw):
-    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", raw or "")).upper()
+def normalise_part(raw):
+    return _DROPPED.sub("", unicodedata.normalize("NFKC", str(raw or ""))).upper()
 
 
-def census_hash(key, raw):
-    message = normalise_identifier(raw).encode()
-    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+def census_message(name, birth_date, code):
+    return "|".join([normalise_part(name), birth_date.isoformat(), normalise_part(code)])
 
 
-def new_receipt():
-    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    return "-".join(code[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+def census_key():
+    """The installation's census key, from the environment (settings.CENSUS_KEY).
+
+    Development and tests fall back to a key derived from SECRET_KEY (see cms/settings);
+    production settings refuse to start without one.
+    """
+    key = getattr(settings, "CENSUS_KEY", "")
+    if not key:
+        raise ImproperlyConfigured("CENSUS_KEY is not set.")
+    return key
 
 
-def normalise_receipt(raw):
-    """The receipt as printed (XXXX-XXXX-XXXX-XXXX), or "" if it cannot be one."""
-    code = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", raw or "")).upper()
-    if len(code) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in code):
-        return ""
-    return "-".join(code[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+def census_hash(name, birth_date, code, salt, key=None):
+    """The identity hash of one resident, as the municipality's CSV must carry it."""
+    key = census_key() if key is None else key
+    password = hmac.new(
+        key.encode(), census_message(name, birth_date, code).encode(), hashlib.sha256
+    ).digest()
+    return hashlib.scrypt(password, salt=salt.encode(), **SCRYPT).hex()
 
 
-def receipt_hash(code):
-    return salted_hmac("voting.receipt", normalise_receipt(code), algorithm="sha256").hexdigest()
+def ci_hash(ci, key=None):
+    """A keyed hash of a person's CI: one CI, one account, nothing reversible."""
+    key = census_key() if key is None else key
+    return hmac.new(key.encode(), f"ci|{ci}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_census_salt():
+    return secrets.token_hex(8)

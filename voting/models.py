@@ -10,11 +10,13 @@ Two halves, kept apart on purpose:
   answered, and nothing stored links the two (see voting/README.md, "Secrecy").
 """
 
-import secrets
+import datetime
+import os
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -36,13 +38,39 @@ from participation.models.comments import Commentable
 from voting import hashing
 
 
-def new_census_key():
-    return secrets.token_hex(16)
+def new_census_salt():
+    return hashing.new_census_salt()
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT (read at each use), which no URL serves."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def private_storage():
+    return PrivateStorage()
+
+
+def document_path(instance, filename):
+    """Random names outside any public listing; the file goes as soon as staff decide."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"verification/{uuid.uuid4().hex}.{suffix}"
 
 
 @register_setting(icon="tick-inverse")
 class VotingSettings(BaseSiteSetting):
-    """What voting requires in one municipality, and the key its census file is hashed with."""
+    """Who counts as a voter in one municipality, and how a person shows they are one."""
+
+    class CodeKind(models.TextChoices):
+        ADDRESS = "address", _("Road name and building number (e.g. 중앙대로 151)")
+        HOUSEHOLD = "household", _("Household code sent by the municipality")
 
     minimum_age = models.PositiveSmallIntegerField(
         _("minimum age to vote"),
@@ -52,24 +80,63 @@ class VotingSettings(BaseSiteSetting):
     require_residency = models.BooleanField(
         _("voters must be verified residents"),
         default=True,
-        help_text=_(
-            "Verified by a census file or by staff. For a province, residents of its cities "
-            "and counties count as residents."
-        ),
+        help_text=_("For a province, residents of its cities and counties count as residents."),
     )
     districts = models.TextField(
         _("districts"),
         blank=True,
         help_text=_("One district (읍·면·동 or 구) per line; polls may be limited to one."),
     )
-    census_key = models.CharField(
-        _("census hashing key"),
-        max_length=64,
-        default=new_census_key,
+    use_census = models.BooleanField(
+        _("check against the census"),
+        default=True,
         help_text=_(
-            "Give this key to whoever prepares the census file. Identifiers are hashed as "
-            "HMAC-SHA256(key, identifier without spaces or hyphens, in capitals), written in "
-            "lower-case hexadecimal. Changing the key invalidates the census already imported."
+            "Citizens type their name, date of birth and address (or household code); a match "
+            "with the hashed census verifies them at once."
+        ),
+    )
+    census_code_kind = models.CharField(
+        _("third census field"),
+        max_length=10,
+        choices=CodeKind.choices,
+        default=CodeKind.ADDRESS,
+    )
+    use_documents = models.BooleanField(
+        _("staff review of a document"),
+        default=True,
+        help_text=_(
+            "Citizens upload a proof of address; staff approve or reject it, and the file is "
+            "deleted as soon as they decide."
+        ),
+    )
+    use_identity_provider = models.BooleanField(
+        _("certified identity provider (본인인증)"),
+        default=False,
+        help_text=_(
+            "The provider confirms who the person is and their age; the person declares that "
+            "they live here."
+        ),
+    )
+    identity_provider = models.CharField(
+        _("identity provider"),
+        max_length=30,
+        blank=True,
+        default="demo",
+        help_text=_("Configured by the installation (settings.IDENTITY_PROVIDERS)."),
+    )
+    verification_valid_days = models.PositiveSmallIntegerField(
+        _("days a verification is kept"),
+        default=730,
+        validators=[MinValueValidator(30), MaxValueValidator(1830)],
+        help_text=_("After this the verification is deleted and the person verifies again."),
+    )
+    census_salt = models.CharField(
+        _("census salt"),
+        max_length=32,
+        default=new_census_salt,
+        help_text=_(
+            "Not a secret: whoever hashes the census file needs it together with the "
+            "installation's CENSUS_KEY. Changing it invalidates the census already imported."
         ),
     )
 
@@ -77,7 +144,18 @@ class VotingSettings(BaseSiteSetting):
         FieldPanel("minimum_age"),
         FieldPanel("require_residency"),
         FieldPanel("districts"),
-        FieldPanel("census_key"),
+        MultiFieldPanel(
+            [
+                FieldPanel("use_census"),
+                FieldPanel("census_code_kind"),
+                FieldPanel("use_documents"),
+                FieldPanel("use_identity_provider"),
+                FieldPanel("identity_provider"),
+                FieldPanel("verification_valid_days"),
+                FieldPanel("census_salt"),
+            ],
+            heading=_("How residents are verified"),
+        ),
     ]
 
     class Meta:
@@ -87,12 +165,15 @@ class VotingSettings(BaseSiteSetting):
     def district_list(self):
         return [line.strip() for line in self.districts.splitlines() if line.strip()]
 
+    def expiry_from(self, moment):
+        return moment + datetime.timedelta(days=self.verification_valid_days)
+
 
 class CensusEntry(models.Model):
-    """One resident in a municipality's census, known only by a hash of their identifier."""
+    """One resident in a municipality's census, known only by a keyed, slow hash (see hashing)."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="census_entries")
-    identifier_hash = models.CharField(_("identifier hash"), max_length=64)
+    identity_hash = models.CharField(_("identity hash"), max_length=64)
     birth_date = models.DateField(_("date of birth"))
     district = models.CharField(_("district"), max_length=80, blank=True)
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
@@ -102,16 +183,16 @@ class CensusEntry(models.Model):
         verbose_name_plural = _("census entries")
         constraints = [
             models.UniqueConstraint(
-                fields=["site", "identifier_hash"], name="voting_census_unique_identifier"
+                fields=["site", "identity_hash"], name="voting_census_unique_identity"
             )
         ]
 
     def __str__(self):
-        return f"{self.identifier_hash[:12]}… ({self.site})"
+        return f"{self.identity_hash[:12]}… ({self.site})"
 
 
 class VerificationRequest(models.Model):
-    """A citizen's request to be recognised as a resident: what they claim, never their raw ID."""
+    """A citizen's request to be recognised as a resident on a document that staff review."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
@@ -122,9 +203,15 @@ class VerificationRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verification_requests"
     )
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
-    identifier_hash = models.CharField(_("identifier hash"), max_length=64)
     birth_date = models.DateField(_("date of birth"))
     district = models.CharField(_("district"), max_length=80, blank=True)
+    document = models.FileField(
+        _("document"),
+        upload_to=document_path,
+        storage=private_storage,
+        blank=True,
+        max_length=200,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -154,19 +241,39 @@ class VerificationRequest(models.Model):
     def __str__(self):
         return f"{self.user} ({self.get_status_display()})"
 
+    def discard_document(self):
+        """Delete the uploaded file (after a decision, an expiry or the account's deletion)."""
+        if self.document:
+            self.document.delete(save=False)
+            self.document = ""
+
+
+class VoterVerificationQuerySet(models.QuerySet):
+    def current(self, moment=None):
+        moment = moment or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=moment))
+
+    def expired(self, moment=None):
+        return self.filter(expires_at__lte=moment or timezone.now())
+
 
 class VoterVerification(models.Model):
-    """A person recognised as a resident of a municipality, with their date of birth."""
+    """A person recognised as a resident of a municipality: how, when, until when, their age.
+
+    Kept minimal: no name, no address, no identifier; only a keyed hash that stops one
+    identity (census entry or CI) from verifying two accounts.
+    """
 
     class Method(models.TextChoices):
-        CENSUS = "census", _("Census file")
-        MANUAL = "manual", _("Approved by staff")
+        CENSUS = "census", _("Census")
+        MANUAL = "manual", _("Document reviewed by staff")
+        PROVIDER = "provider", _("Identity provider and declaration")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="voter_verifications"
     )
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
-    identifier_hash = models.CharField(max_length=64, blank=True)
+    identity_hash = models.CharField(max_length=64, blank=True)
     birth_date = models.DateField(_("date of birth"))
     district = models.CharField(_("district"), max_length=80, blank=True)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
@@ -178,16 +285,19 @@ class VoterVerification(models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+
+    objects = VoterVerificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("verified resident")
         verbose_name_plural = _("verified residents")
         constraints = [
             models.UniqueConstraint(fields=["user", "site"], name="voting_one_verification"),
-            # One identity, one account: a census identity cannot verify two accounts.
+            # One identity, one account: a census entry or CI cannot verify two accounts.
             models.UniqueConstraint(
-                fields=["site", "identifier_hash"],
-                condition=~Q(identifier_hash=""),
+                fields=["site", "identity_hash"],
+                condition=~Q(identity_hash=""),
                 name="voting_identity_once",
             ),
         ]
@@ -226,9 +336,21 @@ class PollIndexPage(RoutablePageMixin, Page):
 
     @path("eligibility/", name="eligibility")
     def eligibility(self, request):
-        from voting.views import eligibility_view
+        from voting.verification_views import eligibility_view
 
         return eligibility_view(request, self)
+
+    @path("eligibility/document/", name="eligibility_document")
+    def eligibility_document(self, request):
+        from voting.verification_views import document_view
+
+        return document_view(request, self)
+
+    @path("eligibility/identity/<str:step>/", name="eligibility_provider")
+    def eligibility_provider(self, request, step):
+        from voting.verification_views import provider_view
+
+        return provider_view(request, self, step)
 
 
 class PollQuerySet(PageQuerySet):
@@ -260,6 +382,11 @@ class PollPage(Commentable, RoutablePageMixin, Page):
         max_length=12,
         choices=ResultsVisibility.choices,
         default=ResultsVisibility.AFTER_CLOSE,
+        help_text=_(
+            "Live results are counted from the sealed ballots in memory and change with each "
+            "vote, so anyone watching them between two votes can guess how someone voted. "
+            "Choose live results only for large, low-stakes polls."
+        ),
     )
     residents_only = models.BooleanField(
         _("only verified residents may vote"),
@@ -353,6 +480,17 @@ class PollPage(Commentable, RoutablePageMixin, Page):
         return self.has_closed() or (
             self.results_visibility == self.ResultsVisibility.LIVE and not self.has_not_opened()
         )
+
+    # The secret ballot box (voting.secrecy calls these two)
+
+    def voting_has_closed(self, moment=None):
+        return self.has_closed(moment)
+
+    def open_ballots(self, opened):
+        """Store the opened ballots in the given (shuffled) order; return the stored results."""
+        from voting.ballots import open_poll_ballots
+
+        return open_poll_ballots(self, opened)
 
     @cached_property
     def rule(self):
@@ -455,26 +593,107 @@ class PollOption(Orderable):
         return self.text
 
 
-# The secret vote
+# The secret ballot (generic: a contest is any page, e.g. a poll or a budget; see secrecy.py)
 
 
 class Participation(models.Model):
-    """That a person took part in a poll: never what they answered."""
+    """That a person voted in a contest (a page) and scope: never what, never which envelope.
 
-    poll = models.ForeignKey(PollPage, on_delete=models.CASCADE, related_name="participations")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_participations"
+    `scope` is "" for a poll and a heading's id for a participatory budget. Nothing here
+    points at an envelope or a ballot, and the date is only the day.
+    """
+
+    contest = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="participations"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    scope = models.CharField(max_length=64, blank=True, default="")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    voted_on = models.DateField(default=timezone.localdate)
 
     class Meta:
         verbose_name = _("participation")
         constraints = [
-            models.UniqueConstraint(fields=["poll", "user"], name="voting_one_participation")
+            models.UniqueConstraint(
+                fields=["contest", "scope", "user"], name="voting_one_participation"
+            )
         ]
 
     def __str__(self):
-        return f"{self.user} → {self.poll}"
+        return f"{self.user} → {self.contest_id}/{self.scope}"
+
+
+class BallotBox(models.Model):
+    """A contest's key pair and state, created at the first vote.
+
+    The private key is stored only wrapped (`secretbox`) by a key derived from the
+    BALLOT_KEY_SECRET setting, which lives in the environment, never in the database.
+    `results` holds what the contest computed once when the envelopes were opened.
+    """
+
+    contest = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="ballot_box"
+    )
+    public_key = models.BinaryField()
+    wrapped_private_key = models.BinaryField()
+    opened_on = models.DateField(null=True, blank=True)
+    opened_envelopes = models.PositiveIntegerField(default=0)
+    results = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot box")
+
+    def __str__(self):
+        return f"ballot box of page {self.contest_id}"
+
+    @property
+    def is_open(self):
+        return self.opened_on is None
+
+
+class SealedEnvelope(models.Model):
+    """One vote sealed with its contest's public key, waiting for the count.
+
+    No user, no participation, no time: a random id, the sealed payload, the keyed hash
+    of the receipt and, for the receipt holder's review while the contest is open, the
+    same payload encrypted with a key derived from the receipt. Destroyed at the opening.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="envelopes")
+    scope = models.CharField(max_length=64, blank=True, default="")
+    channel = models.CharField(max_length=10, default="online")
+    sealed = models.BinaryField()
+    review = models.BinaryField()
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    mixed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("sealed envelope")
+
+    def __str__(self):
+        return f"envelope {self.pk}"
+
+
+class CountedReceipt(models.Model):
+    """A receipt whose envelope was opened and counted: proves inclusion, names no ballot.
+
+    Written at the opening sorted by hash, apart from the shuffled ballots.
+    """
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="counted_receipts")
+    scope = models.CharField(max_length=64, blank=True, default="")
+    receipt_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("counted receipt")
+        constraints = [
+            models.UniqueConstraint(fields=["box", "receipt_hash"], name="voting_receipt_once")
+        ]
+
+    def __str__(self):
+        return self.receipt_hash[:12]
 
 
 class Channel(models.TextChoices):
@@ -484,16 +703,14 @@ class Channel(models.TextChoices):
 
 
 class Ballot(models.Model):
-    """What one voter answered, reachable only through their receipt code.
+    """What one voter answered, as opened at the close: no user, no receipt, no date.
 
-    No user, no participation, no receipt in clear, a random id and only the day: a
-    database dump cannot tie a ballot to a voter (see voting/README.md).
+    Written only by the opening of the poll's ballot box, all at once and in shuffled
+    order, with a random id (see voting/README.md, "Secrecy").
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(PollPage, on_delete=models.CASCADE, related_name="ballots")
-    receipt_hash = models.CharField(max_length=64, unique=True)
-    cast_on = models.DateField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
 
     class Meta:
@@ -560,8 +777,3 @@ class OfflineTurnout(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()}: {self.ballots}"
-
-
-def hash_identifier(site, raw):
-    """The census hash of a raw identifier for a site (see voting.hashing)."""
-    return hashing.census_hash(VotingSettings.for_site(site).census_key, raw)

@@ -28,4 +28,6 @@ def can_manage_poll(user, poll):
 
 
 def can_see_results(user, poll):
-    return poll.results_visible() or can_manage_poll(user, poll)
+    """Everyone once results are due, and nobody before: not even staff can count sealed
+    ballots of a poll whose results come after the close."""
+    return poll.results_visible()

@@ -2,17 +2,19 @@
 
 Single and multiple choice count selections; a ranking question scores options by
 Borda points (with k options ranked at most, rank 1 earns k points, rank k earns 1).
+Online counts of a closed poll are computed once, when its ballot box is opened, and kept
+(`BallotBox.results`); offline figures, a few rows that staff may still correct, are added
+on each request.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
+from voting import ballots, secrecy
 from voting.eligibility import residency_sites
 from voting.models import (
-    Answer,
-    Ballot,
     CensusEntry,
     Channel,
     OfflineResult,
@@ -73,31 +75,26 @@ def eligible_population(poll, site):
     return entries.count() or None
 
 
+def online_counts(poll):
+    """The online tally: kept from the opening once the poll has closed, else (live results)
+    decrypted in memory and cached for a few seconds (voting.secrecy.live_results)."""
+    if poll.has_closed():
+        return secrecy.opened_box(poll).results
+    return secrecy.live_results(poll, lambda opened: ballots.online_tally(poll, opened))
+
+
 def compute(poll, site):
     questions = poll.question_list
     online = defaultdict(int)  # (option_id, channel) -> count or points
-    limits = {q.pk: q.choice_limit(len(q.options.all())) for q in questions}
-    kinds = {q.pk: q.kind for q in questions}
-    rows = (
-        Answer.objects.filter(ballot__poll=poll)
-        .values("question_id", "option_id", "rank", "ballot__channel")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        if kinds.get(row["question_id"]) == PollQuestion.Kind.RANKING:
-            weight = max(limits[row["question_id"]] - (row["rank"] or 0) + 1, 0)
-        else:
-            weight = 1
-        online[(row["option_id"], row["ballot__channel"])] += weight * row["n"]
+    turnout = defaultdict(int)
+    tally = online_counts(poll)
+    for key, value in tally["options"].items():
+        option_id, channel = key.split("|", 1)
+        online[(int(option_id), channel)] += value
+    for channel, n in tally["turnout"].items():
+        turnout[channel] += n
     for row in OfflineResult.objects.filter(poll=poll).values("option_id", "channel", "count"):
         online[(row["option_id"], row["channel"])] += row["count"]
-
-    turnout = defaultdict(int)
-    for row in (
-        Ballot.objects.filter(poll=poll).values("channel").annotate(n=Count("id")).order_by()
-    ):
-        turnout[row["channel"]] += row["n"]
     for row in (
         OfflineTurnout.objects.filter(poll=poll).values("channel").annotate(n=Sum("ballots"))
     ):

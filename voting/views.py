@@ -1,35 +1,21 @@
 """Public views of polls (routed from the page models) and of voter eligibility."""
 
 import csv
-import datetime
 from urllib.parse import urlsplit
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from voting import ballots, eligibility, permissions, results
-from voting.forms import BallotForm, ReceiptForm, VerificationRequestForm
-from voting.models import (
-    Answer,
-    CensusEntry,
-    Participation,
-    PollIndexPage,
-    PollPage,
-    VerificationRequest,
-    VoterVerification,
-    VotingSettings,
-    hash_identifier,
-)
+from voting import ballots, eligibility, permissions, results, secrecy
+from voting.forms import BallotForm, ReceiptForm
+from voting.models import Answer, Participation, PollIndexPage, PollPage
 
 PER_PAGE = 10
 RECEIPT_COOKIE_SALT = "voting.receipt"
@@ -55,9 +41,9 @@ def eligibility_url(poll, request=None):
 
 def with_participant_counts(queryset):
     counts = (
-        Participation.objects.filter(poll=OuterRef("pk"))
+        Participation.objects.filter(contest=OuterRef("pk"), scope="")
         .order_by()
-        .values("poll")
+        .values("contest")
         .annotate(n=Count("id"))
         .values("n")
     )
@@ -118,7 +104,8 @@ def poll_context(request, poll, **extra):
     user = request.user
     decision = eligibility.check(user, site, action="vote", rule=poll.rule)
     participated = (
-        user.is_authenticated and Participation.objects.filter(poll=poll, user=user).exists()
+        user.is_authenticated
+        and Participation.objects.filter(contest=poll, scope="", user=user).exists()
     )
     show_results = permissions.can_see_results(user, poll)
     context = {
@@ -238,24 +225,25 @@ def poll_view(request, poll):
 
 
 def receipt_check_view(request, poll):
-    """Anyone holding a receipt can see that its ballot is stored and, once shown, counted."""
+    """Anyone holding a receipt can see that its vote is stored and, after the close, counted.
+
+    While the poll is open the holder also sees the answers sealed under it (to review them
+    before changing); after the close it proves inclusion only, never the choices.
+    """
     form = ReceiptForm(request.POST or None)
-    ballot = None
+    check = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            ballot = ballots.find_ballot(poll, form.cleaned_data["receipt"])
-            if ballot is None:
+            check = ballots.check_receipt(poll, form.cleaned_data["receipt"])
+            if check is None:
                 form.add_error("receipt", _("No ballot in this poll matches that receipt code."))
                 status = 404
         else:
             status = 400
     answers = []
-    if ballot is not None:
-        answers = sorted(
-            ballot.answers.all(),
-            key=lambda a: (a.question.sort_order or 0, a.rank or 0, a.option.sort_order or 0),
-        )
+    if check is not None and check.payload is not None and poll.is_open():
+        answers = answers_for_review(poll, check.payload)
     return TemplateResponse(
         request,
         "voting/poll_receipt.html",
@@ -263,26 +251,37 @@ def receipt_check_view(request, poll):
             "page": poll,
             "self": poll,
             "form": form,
-            "ballot": ballot,
+            "check": check,
             "answers": answers,
-            "counted": ballot is not None and poll.results_visible(),
-            "csv_url": poll.get_url(request) + poll.reverse_subpage("results_csv"),
+            "is_open": poll.is_open(),
         },
         status=status,
     )
 
 
+def answers_for_review(poll, payload):
+    """(question, option, rank) rows of a sealed payload, in the poll's order."""
+    options = {o.pk: (q, o) for q in poll.question_list for o in q.options.all()}
+    rows = [
+        (*options[option_id], rank)
+        for _question_id, option_id, rank in payload.get("answers", [])
+        if option_id in options
+    ]
+    return sorted(rows, key=lambda r: (r[0].sort_order or 0, r[2] or 0, r[1].sort_order or 0))
+
+
 def results_csv_view(request, poll):
-    """The anonymous answers, one line per chosen option, ordered by the random ballot id."""
-    if not permissions.can_see_results(request.user, poll):
+    """The anonymous answers, one line per chosen option, ordered by the random ballot id.
+
+    Only after the close (the ballots exist only once the box is opened)."""
+    if not poll.has_closed():
         raise Http404
+    secrecy.opened_box(poll)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="poll-{poll.pk}-answers.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(
-        ["ballot", "channel", "cast_on", "question_id", "question", "option_id", "option", "rank"]
-    )
+    writer.writerow(["ballot", "channel", "question_id", "question", "option_id", "option", "rank"])
     rows = (
         Answer.objects.filter(ballot__poll=poll)
         .select_related("ballot", "question", "option")
@@ -293,7 +292,6 @@ def results_csv_view(request, poll):
             [
                 answer.ballot.public_id,
                 answer.ballot.channel,
-                answer.ballot.cast_on.isoformat(),
                 answer.question_id,
                 answer.question.text,
                 answer.option_id,
@@ -302,118 +300,3 @@ def results_csv_view(request, poll):
             ]
         )
     return response
-
-
-# Becoming a voter
-
-
-def verify_from_census(request_row):
-    """Recognise a request at once if the census has the same identifier and date of birth."""
-    entry = CensusEntry.objects.filter(
-        site=request_row.site, identifier_hash=request_row.identifier_hash
-    ).first()
-    if entry is None or entry.birth_date != request_row.birth_date:
-        return None
-    if request_row.district and entry.district and request_row.district != entry.district:
-        return None
-    try:
-        with transaction.atomic():
-            verification = VoterVerification.objects.create(
-                user=request_row.user,
-                site=request_row.site,
-                identifier_hash=entry.identifier_hash,
-                birth_date=entry.birth_date,
-                district=entry.district or request_row.district,
-                method=VoterVerification.Method.CENSUS,
-            )
-    except IntegrityError:
-        return None
-    request_row.status = VerificationRequest.Status.APPROVED
-    request_row.decided_at = timezone.now()
-    request_row.save(update_fields=["status", "decided_at"])
-    return verification
-
-
-def eligibility_view(request, index):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    site = site_of(request, index)
-    config = VotingSettings.for_site(site)
-    decision = eligibility.check(request.user, site)
-    can_request = decision.verification is None and decision.pending_request is None
-    form = VerificationRequestForm(
-        request.POST if request.method == "POST" and can_request else None,
-        districts=config.district_list,
-    )
-    status = 200
-    if request.method == "POST":
-        if not can_request:
-            messages.info(request, _("Your residency is already verified or under review."))
-            return redirect(request.path)
-        if form.is_valid():
-            digest = hash_identifier(site, form.cleaned_data["identifier"])
-            taken = (
-                VoterVerification.objects.filter(site=site, identifier_hash=digest)
-                .exclude(user=request.user)
-                .exists()
-            )
-            if taken:
-                form.add_error(
-                    "identifier",
-                    _(
-                        "This identifier is already linked to another account. Contact the "
-                        "municipality if you think this is a mistake."
-                    ),
-                )
-                status = 400
-            else:
-                with transaction.atomic():
-                    row, _created = VerificationRequest.objects.get_or_create(
-                        user=request.user,
-                        site=site,
-                        status=VerificationRequest.Status.PENDING,
-                        defaults={
-                            "identifier_hash": digest,
-                            "birth_date": form.cleaned_data["birth_date"],
-                            "district": form.cleaned_data.get("district", ""),
-                        },
-                    )
-                    verified = verify_from_census(row)
-                if verified:
-                    messages.success(request, _("You are now recognised as a resident."))
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "Thank you. Staff will check your request; you will see the result "
-                            "here."
-                        ),
-                    )
-                return redirect(request.path)
-        else:
-            status = 400
-    minimum_age = config.minimum_age
-    last_rejected = (
-        VerificationRequest.objects.filter(
-            user=request.user, site=site, status=VerificationRequest.Status.REJECTED
-        )
-        .order_by("-decided_at")
-        .first()
-        if can_request
-        else None
-    )
-    return TemplateResponse(
-        request,
-        "voting/eligibility.html",
-        {
-            "page": index,
-            "self": index,
-            "decision": decision,
-            "form": form if can_request else None,
-            "minimum_age": minimum_age,
-            "require_residency": config.require_residency,
-            "last_rejected": last_rejected,
-            "today": datetime.date.today(),
-        },
-        status=status,
-    )

@@ -23,6 +23,11 @@ def register_voting_urls():
         path("census/", admin_views.census, name="census"),
         path("requests/", admin_views.requests_list, name="requests"),
         path("requests/<int:pk>/decide/", admin_views.decide_request, name="decide_request"),
+        path(
+            "requests/<int:pk>/document/",
+            admin_views.request_document,
+            name="request_document",
+        ),
         path("polls/<int:poll_id>/offline/", admin_views.offline_results, name="offline_results"),
     ]
     return [path("voting/", include((urls, "voting_admin")))]
@@ -109,6 +114,7 @@ class VoterVerificationViewSet(ModelViewSet):
         "district",
         "method",
         DateColumn("verified_at", label=_("verified at")),
+        DateColumn("expires_at", label=_("kept until")),
     ]
     list_filter = ["site", "method", "district"]
     search_fields = ["user__display_name", "district"]

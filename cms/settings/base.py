@@ -21,6 +21,14 @@ def env_list(name, default=""):
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Wraps the private keys of secret ballots (voting/secrecy.py). Kept out of the database.
+BALLOT_KEY_SECRET = os.environ.get("BALLOT_KEY_SECRET", "")
+# Keys the census and CI hashes (voting/hashing.py). Kept out of the database on purpose, so a
+# dump cannot be brute-forced; changing it invalidates the imported census files.
+CENSUS_KEY = os.environ.get("CENSUS_KEY", "")
+# Certified identity providers (본인인증) this installation has contracts with: key -> class
+# (voting/identity/). Municipalities pick one; development and tests add the demo provider.
+IDENTITY_PROVIDERS = {}
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -122,22 +130,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the shared cache (rate limits hold across workers) and the RQ queues.
 # Unset, the cache is per process and jobs run in-process (cms.jobs).
+# With Redis down the site keeps serving: the cache falls back to memory per process
+# (cms.cache), sessions live in the database, queued work waits in the database
+# (cms.models.OutboxMail) and /healthz answers 503.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cms.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pe"),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
     for name in ("default", "mail")
 }
+# The dashboard lives at /django-rq/ for superusers only (cms.urls), not in the Django admin.
+RQ_SHOW_ADMIN_LINK = False
+# The mail outbox (cms.mail): a claim's lease, when the sweeper re-queues, how often to retry.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+OUTBOX_STALE_SECONDS = int(os.environ.get("OUTBOX_STALE_SECONDS", "120"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+OUTBOX_RETRY_INTERVALS = [10, 60, 300]
+OUTBOX_RESULT_TTL = 3600
 
 AUTH_USER_MODEL = "cms.User"
 AUTHENTICATION_BACKENDS = [
@@ -159,6 +180,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "cms.forms.SignupForm"
+ACCOUNT_FORMS = {"signup": "cms.signup.AccountSignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -194,12 +216,21 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [
     ("vendor/krds", BASE_DIR / "node_modules" / "krds-uiux" / "resources" / "css" / "token"),
+    ("vendor/krds/fonts", BASE_DIR / "node_modules" / "krds-uiux" / "resources" / "fonts"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Files never under MEDIA_URL: what citizens attach to proposals (served by a view that checks
+# who may see the proposal, participation.views.proposal_file) and residency documents
+# (opened only by the municipality's staff).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve uploads from Django when no proxy in front does it (small deployments, the container).
@@ -208,7 +239,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email: a real backend from the environment; the console by default so a person reads them.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "cms.mail_console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -218,6 +249,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "참여 플랫폼 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The load test's plain-view baseline at /bench/plain/ (bench/loadtest.py); off everywhere else.
+BENCH_PLAIN_VIEW = env_bool("BENCH_PLAIN_VIEW", False)
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "시민참여 플랫폼")
@@ -273,6 +307,22 @@ CONTENT_SECURITY_POLICY_ADMIN = {
         "frame-ancestors": [SELF],
     },
 }
+# Previews in the admin render citizens' text as the public sees it: the public policy,
+# framed by the admin only.
+CONTENT_SECURITY_POLICY_PREVIEW = {
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "frame-ancestors": [SELF]},
+}
+# Browser features no page of ours uses, switched off for every page and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(self), usb=(), xr-spatial-tracking=()"
+)
+# Staff avatars are uploaded or initials: never send citizens' email hashes to Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Uploaded images above this many pixels are refused (a decompression bomb costs memory).
+MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 MESSAGE_TAGS = {40: "error"}
 LOGGING = {

@@ -6,6 +6,13 @@ from .base import *
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if len(BALLOT_KEY_SECRET) < 32:
+    raise ImproperlyConfigured(
+        "BALLOT_KEY_SECRET must be set in production (at least 32 characters, kept out of the "
+        "database and its backups): it wraps the keys that open secret ballots."
+    )
+if not CENSUS_KEY:
+    raise ImproperlyConfigured("CENSUS_KEY must be set in production (voting/README.md).")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 

@@ -1,5 +1,11 @@
 from django import template
-from wagtail.models import Site
+from django.conf import settings
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from wagtail.models import Page, Site
+
+from cms.links import site_address
 
 register = template.Library()
 
@@ -14,17 +20,70 @@ def site_menu(context):
     return list(site.root_page.get_children().live().in_menu().public().specific())
 
 
-@register.simple_tag(takes_context=True)
-def site_url(context, site):
-    """The address of another municipality's site, on the port this request came in on.
+@register.simple_tag
+def site_url(site):
+    """The address of another municipality's site, from its own Site (hostname and port)."""
+    return site_address(site) + "/"
 
-    Sites are stored on the standard ports; a local demo on :8000 keeps its port.
+
+def _absolute(site, path):
+    return f"{site.root_url}{path}" if site else path
+
+
+@register.simple_tag(takes_context=True)
+def page_meta(context):
+    """Description, canonical address, Open Graph title and image for the page being shown.
+
+    Addresses are absolute, from the page's own Site (the request's when no page is shown),
+    so a link shared from any host points at the municipality's real address.
     """
     request = context.get("request")
-    if request is None:
-        return site.root_url + "/"
-    host = request.get_host()
-    port = host.rsplit(":", 1)[1] if ":" in host and not host.endswith("]") else ""
-    if site.port in (80, 443) and port not in ("", "80", "443"):
-        return f"{request.scheme}://{site.hostname}:{port}/"
-    return site.root_url + "/"
+    page = context.get("page")
+    page = getattr(page, "specific", None) if isinstance(page, Page) else None
+    site = None
+    if page is not None:
+        site = page.get_site()
+    if site is None and request is not None:
+        site = Site.find_for_request(request)
+    municipality = context.get("municipality")
+    site_name = municipality.display_name if municipality else settings.WAGTAIL_SITE_NAME
+
+    description = ""
+    if page is not None:
+        description = page.search_description or next(
+            (getattr(page, name) for name in ("summary", "intro") if getattr(page, name, "")), ""
+        )
+    if not description:
+        description = _("Citizen participation in %(name)s: debates, proposals and polls.") % {
+            "name": site_name
+        }
+    description = Truncator(strip_tags(description).replace("\n", " ")).chars(160)
+
+    title = site_name
+    if page is not None and not page.is_root():
+        title = page.seo_title or page.title
+
+    image = None
+    social = getattr(page, "social_image", None)
+    if callable(social):
+        image = social()
+    if image is None and municipality and municipality.logo_id:
+        rendition = municipality.logo.get_rendition("max-1200x630|format-png")
+        image = {
+            "url": rendition.url,
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": municipality.logo.default_alt_text or site_name,
+        }
+    if image is not None and not image["url"].startswith(("http://", "https://")):
+        image = {**image, "url": _absolute(site, image["url"])}
+
+    path = request.path if request is not None else (page.url if page else "/")
+    return {
+        "title": title,
+        "description": description,
+        "canonical": _absolute(site, path),
+        "site_name": site_name,
+        "type": "article" if page is not None and page.depth > 2 else "website",
+        "image": image,
+    }

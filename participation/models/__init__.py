@@ -20,7 +20,7 @@ from participation.models.proposals import (
     ProposalPage,
 )
 from participation.models.reports import ModerationAction, Report, UserBlock, set_hidden
-from participation.models.supports import Support, SupportClosed
+from participation.models.supports import Support, SupportClosed, SupportRefused
 from participation.models.workflow import CommitteeTask, ModerationTask, SupportsTask
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "Report",
     "Support",
     "SupportClosed",
+    "SupportRefused",
     "SupportsTask",
     "Topic",
     "UserBlock",

@@ -22,6 +22,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from cms.links import absolute_url
+
 MAX_DEPTH = 2
 
 
@@ -165,12 +167,11 @@ class Comment(models.Model):
     def title(self):
         return self.page.title
 
-    @property
-    def url(self):
-        return f"{self.page.url}#comment-{self.pk}"
+    def get_url(self, request=None):
+        return f"{self.page.get_url(request)}#comment-{self.pk}"
 
     def get_full_url(self):
-        return f"{self.page.get_full_url()}#comment-{self.pk}"
+        return absolute_url(self.page, f"#comment-{self.pk}")
 
     def get_site(self):
         return self.page.get_site()

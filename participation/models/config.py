@@ -47,10 +47,20 @@ class ParticipationSettings(BaseSiteSetting):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
+    committee_days = models.PositiveSmallIntegerField(
+        _("days the committee has to answer"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "Counted from the day a proposal reaches its supports; the due date is shown "
+            "to the committee and on the proposal's page."
+        ),
+    )
 
     panels = [
         FieldPanel("moderators_group"),
         FieldPanel("committee_group"),
+        FieldPanel("committee_days"),
         FieldPanel("reports_to_hide"),
         FieldPanel("max_upload_mb"),
     ]

@@ -190,7 +190,17 @@ class DebatePage(Commentable, Page):
         )
 
     def close(self, user, conclusion):
-        self.set_state(closed_at=timezone.now(), conclusion=conclusion, closed_by=user)
+        """Close the debate with its conclusion; False if it was already closed.
+
+        A conditional update (``WHERE closed_at IS NULL``), so of two staff closing it at
+        once only one conclusion is written and announced.
+        """
+        fields = {"closed_at": timezone.now(), "conclusion": conclusion, "closed_by": user}
+        closed = type(self).objects.filter(pk=self.pk, closed_at__isnull=True).update(**fields)
+        if closed:
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(closed)
 
     def get_context(self, request, *args, **kwargs):
         from participation.debate_views import debate_context

@@ -13,6 +13,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=40)
+    # The occurrence told about (participation.notify.event_key): one row per person and event.
+    event = models.CharField(max_length=120, blank=True, default="")
     content_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -29,6 +31,13 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["recipient", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event"],
+                condition=~models.Q(event=""),
+                name="notification_once_per_event",
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -1,10 +1,12 @@
 """Citizen proposals: the index page per municipality, the proposal page and its public timeline."""
 
 import math
+import os
+import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +84,12 @@ class ProposalIndexPage(RoutablePageMixin, Page):
 
         return report(request, self, content_type_id, object_id)
 
+    @path("files/<int:file_id>/")
+    def proposal_file(self, request, file_id):
+        from participation.views import proposal_file
+
+        return proposal_file(request, self, file_id)
+
     @path("my/")
     def my_activity(self, request):
         from participation.views import my_activity
@@ -104,10 +112,17 @@ class ProposalQuerySet(PageQuerySet):
         return self.child_of(index_page)
 
     def for_list(self):
-        return self.select_related("topic", "area", "author")
+        """What a card shows: topic, area, author and the first attached image (one query more)."""
+        images = ProposalFile.objects.filter(kind=ProposalFile.Kind.IMAGE).order_by("pk")
+        return self.select_related("topic", "area", "author").prefetch_related(
+            Prefetch("files", queryset=images, to_attr="card_images")
+        )
 
     def awaiting_answer(self):
         return self.filter(stage=ProposalPage.Stage.REVIEW)
+
+    def overdue(self, now=None):
+        return self.awaiting_answer().filter(review_due_at__lt=now or timezone.now())
 
     def due_for_check(self, now=None):
         """Collecting proposals whose window has closed or whose threshold is reached."""
@@ -185,6 +200,7 @@ class ProposalPage(Commentable, Page):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     support_deadline = models.DateTimeField(_("supports close"), null=True, blank=True)
     threshold_reached_at = models.DateTimeField(_("threshold reached"), null=True, blank=True)
+    review_due_at = models.DateTimeField(_("committee answer due"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     moderation_note = models.TextField(_("moderation reason"), blank=True)
@@ -225,7 +241,14 @@ class ProposalPage(Commentable, Page):
     class Meta:
         verbose_name = _("citizen proposal")
         verbose_name_plural = _("citizen proposals")
-        indexes = [models.Index(fields=["stage", "support_deadline"])]
+        indexes = [
+            models.Index(fields=["stage", "support_deadline"]),
+            # "Most supported" first; "newest" has its index in migration 0004 (NULLS LAST
+            # needs per-database SQL).
+            models.Index(
+                F("support_count").desc(), F("page_ptr").desc(), name="proposal_supported"
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -245,6 +268,22 @@ class ProposalPage(Commentable, Page):
         type(self).objects.filter(pk=self.pk).update(**fields)
         for name, value in fields.items():
             setattr(self, name, value)
+
+    def visible_to(self, user, site):
+        """The public sees what ``ProposalQuerySet.visible()`` lists; the author and the
+        municipality's staff (moderators, committee, editors of the page) see the rest."""
+        from participation import permissions
+
+        if type(self).objects.visible().filter(pk=self.pk).exists():
+            return True
+        if not user.is_authenticated:
+            return False
+        return (
+            self.author_id == user.pk
+            or permissions.is_moderator(user, site)
+            or permissions.is_committee_member(user, site)
+            or self.permissions_for_user(user).can_edit()
+        )
 
     def record(self, kind, actor=None, note="", **extra):
         return ProposalEvent.objects.create(
@@ -295,6 +334,18 @@ class ProposalPage(Commentable, Page):
     @cached_property
     def latest_implementation(self):
         return self.implementation_updates.order_by("-date", "-pk").first()
+
+    @property
+    def card_image(self):
+        images = getattr(self, "card_images", None)
+        return images[0] if images else None
+
+    def social_image(self):
+        """The first attached image, for Open Graph (cms's head tags ask for it)."""
+        image = self.files.filter(kind=ProposalFile.Kind.IMAGE).order_by("pk").first()
+        if image is None:
+            return None
+        return {"url": image.file.url, "width": None, "height": None, "alt": image.alt}
 
     def get_context(self, request, *args, **kwargs):
         from participation.views import proposal_context
@@ -428,8 +479,24 @@ class ImplementationUpdate(models.Model):
             implementation_posted(self)
 
 
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def proposal_file_path(instance, filename):
+    """An unguessable name: the stored file cannot be found from the proposal or the upload."""
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"proposals/{uuid.uuid4().hex}{extension}"
+
+
 class ProposalFile(models.Model):
-    """An image or document a citizen attached to a proposal (size, type and content checked)."""
+    """An image or document a citizen attached to a proposal (size, type and content checked).
+
+    Stored outside the public media folder; ``participation.views.proposal_file`` serves it
+    to whoever may see the proposal (``ProposalPage.visible_to``).
+    """
 
     class Kind(models.TextChoices):
         IMAGE = "image", _("Image")
@@ -437,7 +504,7 @@ class ProposalFile(models.Model):
 
     proposal = models.ForeignKey(ProposalPage, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to="proposals/%Y/%m/", validators=[])
+    file = models.FileField(upload_to=proposal_file_path, storage=private_storage, validators=[])
     name = models.CharField(max_length=120)
     alt = models.CharField(_("image description"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

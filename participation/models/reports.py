@@ -98,9 +98,16 @@ class Report(models.Model):
 
 
 def set_hidden(obj, hidden, *, actor, site, reason=""):
-    """Hide or restore any reportable object, and log who did it and why."""
-    type(obj)._default_manager.filter(pk=obj.pk).update(hidden=hidden)
+    """Hide or restore any reportable object, and log who did it and why.
+
+    The change is a conditional update (``WHERE hidden = <the other value>``): of requests
+    racing to hide the same thing, one changes the row and logs it; the others change
+    nothing and log nothing. Returns whether this call made the change.
+    """
+    changed = type(obj)._default_manager.filter(pk=obj.pk, hidden=not hidden).update(hidden=hidden)
     obj.hidden = hidden
+    if not changed:
+        return False
     ModerationAction.log(
         site,
         ModerationAction.Action.HIDE if hidden else ModerationAction.Action.RESTORE,
@@ -113,6 +120,7 @@ def set_hidden(obj, hidden, *, actor, site, reason=""):
 
         kind = ProposalEvent.Kind.HIDDEN if hidden else ProposalEvent.Kind.RESTORED
         obj.record(kind, actor=actor, note=str(reason), public=False)
+    return True
 
 
 class ModerationAction(models.Model):

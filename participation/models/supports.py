@@ -11,6 +11,14 @@ class SupportClosed(Exception):
     """Supports are only taken while a proposal's window is open."""
 
 
+class SupportRefused(Exception):
+    """This person may not support this municipality's proposals (its support rule)."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Support(models.Model):
     proposal = models.ForeignKey(
         "participation.ProposalPage", on_delete=models.CASCADE, related_name="supports"
@@ -32,11 +40,19 @@ class Support(models.Model):
 
     @classmethod
     def give(cls, proposal, user):
-        """Support a proposal; returns True if this call added a support (a repeat counts once)."""
+        """Support a proposal; returns True if this call added a support (a repeat counts once).
+
+        Refused (SupportRefused) when the person does not meet the municipality's support
+        rule, so every stored support met the rule when it was given.
+        """
+        from participation import supporters
         from participation.models import ProposalPage
 
         if not proposal.support_open:
             raise SupportClosed
+        reason = supporters.refusal(user, proposal.get_site())
+        if reason:
+            raise SupportRefused(reason)
         try:
             with transaction.atomic():
                 cls.objects.create(proposal=proposal, user=user)

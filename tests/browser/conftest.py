@@ -105,11 +105,11 @@ def demo(transactional_db, live_server):
     from django.core import mail
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=io.StringIO())
+    port = live_server.url.rsplit(":", 1)[1]
+    call_command("seed_demo", "--port", port, stdout=io.StringIO())
     # The demo's own notifications are not what the tests look for.
     drain_jobs()
     mail.outbox.clear()
-    port = live_server.url.rsplit(":", 1)[1]
 
     def url(site="gyeongnam", path="/"):
         return f"http://{site}.localhost:{port}{path}"

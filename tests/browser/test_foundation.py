@@ -55,6 +55,12 @@ def test_a_person_signs_up_and_verifies_their_email(page, demo):
     page.locator("#id_password1").fill("a-long-enough-pass-77")
     page.locator("#id_password2").fill("a-long-enough-pass-77")
     page.locator("form.form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_contain_text("개인정보")
+    page.get_by_label("위 내용과 같이 개인정보를 수집·이용하는 데 동의합니다.").check()
+    page.get_by_label("이용약관에 동의합니다.").check()
+    page.locator("#id_password1").fill("a-long-enough-pass-77")
+    page.locator("#id_password2").fill("a-long-enough-pass-77")
+    page.locator("form.form button[type=submit]").click()
     expect(page).to_have_url(re.compile("/accounts/confirm-email/"))
 
     drain_jobs()
@@ -114,6 +120,7 @@ def test_account_pages_have_no_serious_accessibility_violations(page, demo):
         "/accounts/password/change/",
         "/accounts/2fa/",
         "/accounts/delete/",
+        "/accounts/data/",
     ):
         page.goto(demo("gyeongnam", path))
         assert serious_violations(page) == [], path

@@ -16,6 +16,8 @@ SIGNUP = {
     "display_name": "새내기",
     "password1": "a-long-enough-pass-77",
     "password2": "a-long-enough-pass-77",
+    "consent_privacy": "on",
+    "consent_terms": "on",
 }
 
 

@@ -9,7 +9,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a deployment's environment would hold: none of the test run's own switches.
-BASE_ENV = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+BASE_ENV = {
+    **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+    "BALLOT_KEY_SECRET": "a-production-like-ballot-secret-" + "q7W6e5R4t3Y2" * 3,
+    "CENSUS_KEY": "a-production-like-census-key-" + "c" * 30,
+}
 
 
 def test_production_settings_pass_check_deploy():
@@ -18,6 +22,7 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
         "SECRET_KEY": "a-production-like-secret-key-" + "x9Y8w7V6u5T4s3R2q1P0" * 3,
         "ALLOWED_HOSTS": "participation.example.kr",
+        "CENSUS_KEY": "a-production-like-census-key-" + "c" * 30,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -43,6 +48,33 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        ("BALLOT_KEY_SECRET", "BALLOT_KEY_SECRET must be set in production"),
+        ("CENSUS_KEY", "CENSUS_KEY must be set"),
+    ],
+)
+def test_production_refuses_to_start_without_its_secrets(variable, message):
+    env = {
+        **BASE_ENV,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "a-production-like-secret-key-" + "x9Y8w7V6u5T4s3R2q1P0" * 3,
+        "ALLOWED_HOSTS": "participation.example.kr",
+        variable: "",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 @pytest.mark.django_db
@@ -76,6 +108,7 @@ def test_static_files_build_compressed_with_hashed_names(tmp_path):
         "DJANGO_SETTINGS_MODULE": "cms.settings.production",
         "SECRET_KEY": "collectstatic-only-" + "k" * 40,
         "ALLOWED_HOSTS": "localhost",
+        "CENSUS_KEY": "collectstatic-only",
         "STATIC_ROOT": str(tmp_path),
     }
     result = subprocess.run(

@@ -57,9 +57,15 @@ def test_province_home_lists_its_cities_and_cities_link_back(client, city):
     assert 'href="http://gyeongnam.test/"' in city_page
 
 
-def test_links_between_sites_keep_a_local_port(client, city):
+def test_links_between_sites_use_each_sites_registered_port(client, city, province):
+    """A site served on another port (the demo's :8000) is registered with it, and linked so."""
+    for site in (city, province):
+        site.port = 8000
+        site.save()
     province_page = client.get("/", HTTP_HOST="gyeongnam.test:8000").content.decode()
+    city_page = client.get("/", HTTP_HOST="changwon.test:8000").content.decode()
     assert 'href="http://changwon.test:8000/"' in province_page
+    assert 'href="http://gyeongnam.test:8000/"' in city_page
 
 
 def test_province_can_hide_its_city_list(client, city, province):
@@ -128,6 +134,8 @@ def test_staff_edit_municipality_settings_in_the_admin(client, city):
         "primary_colour": "#ffeb3b",
         "support_threshold": 50,
         "support_window_days": 20,
+        "support_rule": config.support_rule,
+        "consent_version": config.consent_version,
     }
     refused = client.post(url, data)
     assert refused.status_code == 200

@@ -27,22 +27,27 @@ class Municipality:
         return self.site.hostname
 
     def url(self, name, **kwargs):
-        return self.index.url + self.index.reverse_subpage(name, kwargs=kwargs)
+        return self.index.get_url() + self.index.reverse_subpage(name, kwargs=kwargs)
 
 
 def ensure_page_tree():
     """Transactional tests flush the tables that migrations filled: restore the tree's root."""
-    from wagtail.models import Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
     if Page.get_first_root_node() is None:
         Locale.objects.get_or_create(language_code="ko")
         Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:  # images and documents need it
+        Collection.add_root(name="Root")
 
 
-def setup_municipality(site, *, threshold=3, window_days=30):
+def setup_municipality(site, *, threshold=3, window_days=30, support_rule="email"):
+    """A site ready for proposals. Supports: anyone with a verified email, unless a test
+    asks for the residents rule (the product's default, tested in tests/voting)."""
     config = MunicipalitySettings.for_site(site)
     config.support_threshold = threshold
     config.support_window_days = window_days
+    config.support_rule = support_rule
     config.save()
     index = ProposalIndexPage(title="시민 제안", slug="proposals")
     site.root_page.add_child(instance=index)

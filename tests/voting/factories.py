@@ -53,13 +53,13 @@ def make_poll(
     return PollPage.objects.get(pk=poll.pk)
 
 
-def verify(user, site, *, born=datetime.date(1990, 5, 1), district="", identifier_hash=""):
+def verify(user, site, *, born=datetime.date(1990, 5, 1), district="", identity_hash=""):
     return VoterVerification.objects.create(
         user=user,
         site=site,
         birth_date=born,
         district=district,
-        identifier_hash=identifier_hash,
+        identity_hash=identity_hash,
         method=VoterVerification.Method.MANUAL,
     )
 

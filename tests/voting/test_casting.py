@@ -9,20 +9,31 @@ from django.utils import timezone
 from tests.factories import UserFactory
 from tests.voting.factories import make_poll, verify
 from tests.voting.helpers import HOST, RECEIPT_RE, ballot_data, post_vote, receipt_in
-from voting.models import Answer, Ballot, Participation, PollPage
+from voting import secrecy
+from voting.models import Answer, Ballot, Participation, PollPage, SealedEnvelope
 
 pytestmark = pytest.mark.django_db
 
 
 def answer_texts(poll):
+    """What the count will see: every sealed vote of the poll, opened in memory (or, once the
+    poll's box is opened, its anonymous answers)."""
+    if secrecy.is_opened(poll):
+        return sorted(
+            (a.question.text, a.option.text, a.rank)
+            for a in Answer.objects.filter(ballot__poll=poll).select_related("question", "option")
+        )
+    options = {o.pk: (q.text, o.text) for q in poll.question_list for o in q.options.all()}
     return sorted(
-        (a.question.text, a.option.text, a.rank)
-        for a in Answer.objects.filter(ballot__poll=poll).select_related("question", "option")
+        (*options[option_id], rank)
+        for opened in secrecy.decrypt_all(poll)
+        for _question_id, option_id, rank in opened.payload["answers"]
     )
 
 
 def assert_nothing_stored(poll):
-    assert Participation.objects.filter(poll=poll).count() == 0
+    assert Participation.objects.filter(contest=poll).count() == 0
+    assert SealedEnvelope.objects.count() == 0
     assert Ballot.objects.filter(poll=poll).count() == 0
     assert Answer.objects.count() == 0
 
@@ -56,10 +67,11 @@ def test_confirmed_vote_is_recorded_with_a_receipt(client, poll, voter):
     assert "Your vote is recorded" in response.content.decode()
     receipt = receipt_in(response)
     assert receipt and RECEIPT_RE.fullmatch(receipt)
-    assert Participation.objects.filter(poll=poll, user=voter).count() == 1
-    ballot = Ballot.objects.get(poll=poll)
-    assert ballot.cast_on == timezone.localdate()
-    assert ballot.receipt_hash != receipt and receipt not in ballot.receipt_hash
+    assert Participation.objects.filter(contest=poll, user=voter).count() == 1
+    # Sealed until the close: one envelope, no readable ballot.
+    envelope = SealedEnvelope.objects.get()
+    assert receipt not in envelope.receipt_hash and b"Station" not in bytes(envelope.sealed)
+    assert Ballot.objects.count() == 0 and Answer.objects.count() == 0
     assert answer_texts(poll) == sorted(
         [
             ("Where should the new bus line go?", "Station", None),
@@ -91,8 +103,8 @@ def test_changing_answers_with_the_receipt_replaces_them(client, poll, voter):
     assert response.status_code == 200
     assert "Your new answers are recorded" in response.content.decode()
     assert receipt_in(response) == receipt
-    assert Participation.objects.filter(poll=poll).count() == 1
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert Participation.objects.filter(contest=poll).count() == 1
+    assert SealedEnvelope.objects.count() == 1
     assert answer_texts(poll) == sorted(
         [
             ("Where should the new bus line go?", "Market", None),
@@ -124,8 +136,8 @@ def test_voting_twice_is_refused(client, poll, voter):
     response = post_vote(client, poll, ballot_data(poll, single=1))
     assert response.status_code == 409
     assert "You have already voted in this poll." in response.content.decode()
-    assert Participation.objects.filter(poll=poll).count() == 1
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert Participation.objects.filter(contest=poll).count() == 1
+    assert SealedEnvelope.objects.count() == 1
     assert ("Where should the new bus line go?", "City hall", None) in answer_texts(poll)
 
 
@@ -285,23 +297,32 @@ def test_unknown_action_is_a_clear_400(client, poll, voter):
     assert_nothing_stored(poll)
 
 
-def test_receipt_check_finds_the_ballot_and_says_if_counted(client, poll, voter):
+def test_receipt_shows_answers_while_open_and_only_inclusion_after_the_close(client, poll, voter):
     client.force_login(voter)
     receipt = receipt_in(post_vote(client, poll, ballot_data(poll, single=1)))
-    ballot = Ballot.objects.get()
     url = poll.url + "receipt/"
     client.logout()  # anyone holding the code may check
     client.cookies["django_language"] = "en"
     response = client.post(url, {"receipt": receipt}, **HOST)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"Your ballot {ballot.public_id} is stored and will be counted" in html
-    assert "Station" in html
+    assert "Your ballot is stored, sealed, and will be counted when the poll closes." in html
+    # While open, the holder reviews the current answers, which they may still change.
+    assert "Your current answers" in html and "Station" in html and "Evening" in html
+
     with time_machine.travel(poll.closes_at + datetime.timedelta(hours=1)):
         html = client.post(url, {"receipt": receipt}, **HOST).content.decode()
-        assert f"Your ballot {ballot.public_id} is in the published count." in html
+        assert "Your ballot was counted: it is one of the 1 online ballot opened" in html
+        # ...and nothing of the choices: no answers, no ballot number to look up.
+        assert "Your current answers" not in html
+        for option in ("City hall", "Station", "Market", "Morning", "Evening", "Night"):
+            assert option not in html
+        ballot = Ballot.objects.get(poll=poll)
+        assert ballot.public_id not in html
         csv_text = client.get(poll.url + "answers-csv/", **HOST).content.decode()
-        assert ballot.public_id in csv_text
+        assert ballot.public_id in csv_text and "Station" in csv_text
+        # The opened ballot carries nothing the receipt maps to.
+        assert {f.name for f in Ballot._meta.concrete_fields} == {"id", "poll", "channel"}
     response = client.post(url, {"receipt": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"}, **HOST)
     assert response.status_code == 404
     assert "No ballot in this poll matches that receipt code." in response.content.decode()

@@ -5,15 +5,18 @@ PostgreSQL (CI). They are skipped on SQLite: its in-memory test database locks w
 tables across threads without waiting, which says nothing about a real deployment.
 """
 
+import datetime
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
 
 from tests.factories import UserFactory
 from tests.voting.factories import ensure_tree, make_poll, verify
 from tests.voting.helpers import HOST, RECEIPT_RE
-from voting.models import Answer, Ballot, Participation
+from voting import secrecy
+from voting.models import Answer, Ballot, CountedReceipt, Participation, SealedEnvelope
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -84,9 +87,9 @@ def test_same_voter_from_many_connections_leaves_one_participation(city, poll_an
     assert all(
         "You have already voted in this poll." in html for code, html in results if code == 409
     )
-    assert Participation.objects.filter(poll=poll, user=user).count() == 1
-    assert Ballot.objects.filter(poll=poll).count() == 1
-    assert Answer.objects.filter(ballot__poll=poll).count() == 1
+    assert Participation.objects.filter(contest=poll, user=user).count() == 1
+    assert SealedEnvelope.objects.count() == 1
+    assert len(secrecy.decrypt_all(poll)) == 1
     receipts = [RECEIPT_RE.search(html.split("Your receipt code:")[-1]) for _c, html in results]
     assert sum("Your receipt code:" in html for _code, html in results) == 1
     assert any(receipts)
@@ -103,7 +106,56 @@ def test_many_voters_at_once_are_all_counted(city, poll_and_options):
         [vote_job(user, poll, options[i % 3]) for i, user in enumerate(voters)]
     )
     assert [code for code, _html in results] == [200] * 12
-    assert Participation.objects.filter(poll=poll).count() == 12
+    assert Participation.objects.filter(contest=poll).count() == 12
+    with time_machine.travel(poll.closes_at + datetime.timedelta(minutes=1)):
+        secrecy.open_contest(poll)
     assert Ballot.objects.filter(poll=poll).count() == 12
     counts = {o.pk: Answer.objects.filter(option=o).count() for o in options}
     assert sorted(counts.values()) == [4, 4, 4]
+
+
+def test_one_participation_per_contest_scope_and_user_under_concurrent_casts(
+    city, poll_and_options
+):
+    """Through the generic API (as a budget casts per heading): eight simultaneous casts
+    for one heading and four for another leave exactly one vote in each."""
+    poll, _options = poll_and_options
+    user = UserFactory(language="en")
+    outcomes = []
+
+    def cast_job(scope):
+        def job(_client):
+            try:
+                return secrecy.cast(poll, scope, user, {"answers": []})
+            except secrecy.AlreadyVoted:
+                return "refused"
+
+        return job
+
+    outcomes = run_in_threads([cast_job("heading-1")] * 8 + [cast_job("heading-2")] * 4)
+    assert outcomes[:8].count("refused") == 7 and outcomes[8:].count("refused") == 3
+    assert sorted(
+        Participation.objects.filter(contest=poll, user=user).values_list("scope", flat=True)
+    ) == ["heading-1", "heading-2"]
+    assert sorted(o.scope for o in secrecy.decrypt_all(poll)) == ["heading-1", "heading-2"]
+
+
+def test_concurrent_openings_open_once(city, poll_and_options):
+    poll, options = poll_and_options
+    voters = []
+    for _ in range(6):
+        user = UserFactory(language="en")
+        verify(user, city)
+        voters.append(user)
+    results = run_in_threads([vote_job(user, poll, options[0]) for user in voters])
+    assert [code for code, _html in results] == [200] * 6
+
+    def open_job(_client):
+        box = secrecy.open_contest(poll, now=poll.closes_at + datetime.timedelta(minutes=1))
+        return box.opened_envelopes
+
+    opened = run_in_threads([open_job] * 8)
+    assert opened == [6] * 8
+    assert Ballot.objects.filter(poll=poll).count() == 6
+    assert Answer.objects.filter(option=options[0]).count() == 6
+    assert CountedReceipt.objects.count() == 6 and SealedEnvelope.objects.count() == 0

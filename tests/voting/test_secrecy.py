@@ -7,12 +7,16 @@ import datetime
 import re
 
 import pytest
+import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.test import override_settings
 
 from tests.factories import UserFactory
 from tests.voting.factories import verify
 from tests.voting.helpers import HOST, ballot_data, post_vote, receipt_in
-from voting.models import Answer, Ballot, Participation
+from voting import results, secrecy
+from voting.models import Answer, Ballot, BallotBox, Participation, SealedEnvelope
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +63,11 @@ def cast_votes(client, poll, city):
 def test_no_row_links_an_answer_to_a_user_or_a_receipt(cast_votes, poll):
     people, receipts = cast_votes
     tables = dump()
-    ballot_table, answer_table = Ballot._meta.db_table, Answer._meta.db_table
+    envelope_table = SealedEnvelope._meta.db_table
     participation_table = Participation._meta.db_table
 
-    # 1. No receipt code is stored in clear anywhere (sessions included), in any spelling.
+    # 1. No receipt code is stored in clear anywhere (sessions included), in any spelling,
+    #    and no answer either: while the poll is open there are no ballots, only envelopes.
     spellings = {r for r in receipts} | {r.replace("-", "") for r in receipts}
     spellings |= {s.lower() for s in spellings}
     for table, (_columns, rows) in tables.items():
@@ -70,49 +75,109 @@ def test_no_row_links_an_answer_to_a_user_or_a_receipt(cast_votes, poll):
             for value in row:
                 text = value.decode(errors="ignore") if isinstance(value, bytes) else str(value)
                 assert not any(s in text for s in spellings), f"a receipt is stored in {table}"
+    assert tables[Ballot._meta.db_table][1] == [] and tables[Answer._meta.db_table][1] == []
+    for _columns, rows in [tables[envelope_table]]:
+        for row in rows:
+            assert not any(b"Market" in bytes(v) for v in row if isinstance(v, bytes | memoryview))
 
-    # 2. Ballots and answers refer to no user and no participation, only to the poll and
-    #    its questions and options; participations refer to no ballot.
+    # 2. Envelopes refer to no user and no participation; participations to no envelope.
     user_table = people[0]._meta.db_table
-    for table in (ballot_table, answer_table):
-        targets = {target for _column, (_field, target) in foreign_keys(table).items()}
-        assert user_table not in targets and participation_table not in targets
-    assert ballot_table not in {t for _c, (_f, t) in foreign_keys(participation_table).items()}
-    ballot_columns, ballot_rows = tables[ballot_table]
-    answer_columns, answer_rows = tables[answer_table]
-    assert set(ballot_columns) == {"id", "poll_id", "receipt_hash", "cast_on", "channel"}
-    assert set(answer_columns) == {"id", "ballot_id", "question_id", "option_id", "rank"}
+    targets = {target for _column, (_field, target) in foreign_keys(envelope_table).items()}
+    assert targets == {BallotBox._meta.db_table}
+    assert envelope_table not in {t for _c, (_f, t) in foreign_keys(participation_table).items()}
+    envelope_columns, envelope_rows = tables[envelope_table]
+    assert set(envelope_columns) == {
+        "id",
+        "box_id",
+        "scope",
+        "channel",
+        "sealed",
+        "review",
+        "receipt_hash",
+        "mixed",
+    }
+    participation_columns, participation_rows = tables[participation_table]
+    assert set(participation_columns) == {"id", "contest_id", "scope", "user_id", "voted_on"}
+    assert user_table not in targets
 
-    # 3. No time finer than the day: cast_on is a date, and no column holds a time.
-    for column, value in zip(ballot_columns, ballot_rows[0], strict=True):
-        if column == "cast_on":
-            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value))
-        assert not isinstance(value, datetime.datetime)
-    for row in answer_rows:
-        assert not any(isinstance(v, datetime.datetime) for v in row)
+    # 3. No time at all on an envelope, only the day on a participation.
+    for row in envelope_rows:
+        assert not any(isinstance(v, datetime.date) for v in row)
+    for row in participation_rows:
+        day = row[participation_columns.index("voted_on")]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(day))
 
-    # 4. Identifiers are random, so the order of ballots and answers says nothing about
-    #    the order of participations (no shared sequence, no autoincrement).
-    assert all(
-        len(str(row[ballot_columns.index("id")]).replace("-", "")) == 32 for row in ballot_rows
-    )
-    assert all(
-        len(str(row[answer_columns.index("id")]).replace("-", "")) == 32 for row in answer_rows
-    )
+    # 4. Every envelope has the same length, whatever it holds.
+    sealed = envelope_columns.index("sealed")
+    assert len({len(bytes(row[sealed])) for row in envelope_rows}) == 1
 
-    # 5. No value of a ballot or an answer equals a voter's id, email or name.
-    identities = set()
-    for person in people:
-        identities |= {person.email, person.display_name}
-    for row in ballot_rows + answer_rows:
-        assert not identities & {str(v) for v in row}
-
-    # 6. And yet everything adds up: three participations, three ballots, the change counted.
-    assert len(tables[participation_table][1]) == 3
-    assert len(ballot_rows) == 3
+    # 5. And yet everything adds up: three participations, three envelopes, the change
+    #    counted once the box is opened.
+    assert len(participation_rows) == 3 and len(envelope_rows) == 3
+    with time_machine.travel(poll.closes_at + datetime.timedelta(minutes=1)):
+        secrecy.open_contest(poll)
     single = poll.question_list[0]
     chosen = Answer.objects.filter(question=single).values_list("option__text", flat=True)
     assert sorted(chosen) == sorted(["Market", "Station", "Market"])
+    ballot_columns = {f.column for f in Ballot._meta.concrete_fields}
+    assert ballot_columns == {"id", "poll_id", "channel"}  # no receipt, no date, no voter
+
+
+def test_envelopes_cannot_be_opened_without_the_ballot_key_secret(cast_votes, poll):
+    """A database copy and SECRET_KEY are not enough: the private key is wrapped with
+    BALLOT_KEY_SECRET, which lives in the environment."""
+    box = BallotBox.objects.get(contest=poll)
+    with override_settings(BALLOT_KEY_SECRET="someone-elses-guess-0123456789abcdef"):
+        with pytest.raises(ImproperlyConfigured, match="cannot be unwrapped"):
+            secrecy.decrypt_all(poll)
+        with time_machine.travel(poll.closes_at + datetime.timedelta(minutes=1)):
+            with pytest.raises(ImproperlyConfigured):
+                secrecy.open_contest(poll)
+    # Nothing was opened or destroyed by the failed attempt.
+    assert SealedEnvelope.objects.count() == 3 and Ballot.objects.count() == 0
+    box.refresh_from_db()
+    assert box.opened_on is None and bytes(box.wrapped_private_key)
+    # The wrapped key is not a key: it is 72 bytes (nonce, tag, key) of ciphertext.
+    assert len(bytes(box.wrapped_private_key)) == 24 + 16 + 32
+    with time_machine.travel(poll.closes_at + datetime.timedelta(minutes=1)):
+        assert secrecy.open_contest(poll).opened_envelopes == 3
+    box.refresh_from_db()
+    assert bytes(box.wrapped_private_key) == b""  # destroyed with the envelopes
+
+
+def test_opening_twice_opens_nothing_twice_and_results_are_kept(cast_votes, poll, city):
+    with time_machine.travel(poll.closes_at + datetime.timedelta(minutes=1)):
+        first = secrecy.open_contest(poll)
+        again = secrecy.open_contest(poll)
+        assert first.pk == again.pk and again.opened_envelopes == 3
+        assert Ballot.objects.count() == 3 and Answer.objects.filter(question__poll=poll).exists()
+        stored = BallotBox.objects.get(contest=poll).results
+        assert sum(stored["turnout"].values()) == 3
+        # Closed results are read from what the opening stored, not recounted per request.
+        Answer.objects.all().delete()
+        computed = results.compute(poll, city)
+    totals = [o.total for o in computed.questions[0].options]
+    assert totals == [0, 1, 2]  # City hall, Station, Market (one voter changed to Market)
+    assert BallotBox.objects.get(contest=poll).results == stored
+
+
+def test_opening_waits_for_the_close(cast_votes, poll):
+    assert secrecy.open_contest(poll) is None
+    assert SealedEnvelope.objects.count() == 3 and Ballot.objects.count() == 0
+
+
+def test_the_command_opens_closed_boxes(cast_votes, poll):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("open_ballot_boxes", stdout=out)
+    assert "0 ballot box(es) opened." in out.getvalue()
+    with time_machine.travel(poll.closes_at + datetime.timedelta(minutes=1)):
+        call_command("open_ballot_boxes", stdout=out)
+    assert "1 ballot box(es) opened." in out.getvalue()
+    assert Ballot.objects.count() == 3 and SealedEnvelope.objects.count() == 0
 
 
 def test_staff_cannot_find_a_ballot_from_a_voter(cast_votes, poll):

@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
                 ('minimum_age', models.PositiveSmallIntegerField(default=14, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(120)], verbose_name='minimum age to vote')),
                 ('require_residency', models.BooleanField(default=True, help_text='Verified by a census file or by staff. For a province, residents of its cities and counties count as residents.', verbose_name='voters must be verified residents')),
                 ('districts', models.TextField(blank=True, help_text='One district (읍·면·동 or 구) per line; polls may be limited to one.', verbose_name='districts')),
-                ('census_key', models.CharField(default=voting.models.new_census_key, help_text='Give this key to whoever prepares the census file. Identifiers are hashed as HMAC-SHA256(key, identifier without spaces or hyphens, in capitals), written in lower-case hexadecimal. Changing the key invalidates the census already imported.', max_length=64, verbose_name='census hashing key')),
+                ('census_key', models.CharField(default="", help_text='Give this key to whoever prepares the census file. Identifiers are hashed as HMAC-SHA256(key, identifier without spaces or hyphens, in capitals), written in lower-case hexadecimal. Changing the key invalidates the census already imported.', max_length=64, verbose_name='census hashing key')),
                 ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
             ],
             options={

@@ -1,0 +1,633 @@
+"""Load test: the real stack on this machine, a city's worth of data, 32 concurrent clients.
+
+Starts gunicorn with the production settings (4 sync workers), an RQ worker, against the
+PostgreSQL database in DATABASE_URL and the Redis in REDIS_URL, and drives it from a separate
+process with wrk (Lua scripts in bench/wrk/). In one run it measures:
+
+- a plain-view baseline (/bench/plain/, a trivial view behind the whole middleware stack,
+  enabled by BENCH_PLAIN_VIEW for this server only) and /healthz;
+- each public page at full size: requests/s, p50/p95/p99, errors, the ratio to the plain
+  view, and queries per request (counted separately with Django's test client);
+- a write mix, one kind at a time: supports spread over proposals, supports on one hot
+  proposal, comments on the big debate, votes in an open poll. Each request is a different
+  citizen, so every success is one new row; afterwards rows are compared with the successes
+  and every counter with its rows;
+- the peak resident memory of each gunicorn worker (VmHWM from /proc).
+
+The city must have been seeded with `manage.py seed_scale` (`--seed` does it when missing).
+Results are printed and written to bench/RESULTS.md (`--results`). Only 127.0.0.1 is used.
+
+Run: `make loadtest` (or `python bench/loadtest.py --duration 15`).
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+CITY = "changwon.localhost"
+PROVINCE = "gyeongnam.localhost"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds per page")
+    parser.add_argument("--write-duration", type=int, default=15, help="seconds per write kind")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--sessions", type=int, default=20000, help="signed-in citizens for writes")
+    parser.add_argument("--seed", action="store_true", help="run seed_scale if no city is seeded")
+    parser.add_argument("--only", help="comma-separated page names to run (default: all)")
+    parser.add_argument("--no-writes", action="store_true")
+    parser.add_argument(
+        "--profile",
+        help="comma-separated page names to sample with py-spy (all web workers) while loaded",
+    )
+    parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy")
+    parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
+    parser.add_argument("--label", default="run", help="heading of this run in RESULTS.md")
+    return parser.parse_args()
+
+
+def server_env(args, workdir):
+    env = dict(os.environ)
+    if not env.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("DATABASE_URL must point at the seeded PostgreSQL database.")
+    if not env.get("REDIS_URL"):
+        sys.exit("REDIS_URL must be set (the cache and the job queues).")
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY=env.get("SECRET_KEY") or "bench-only-secret-key-not-for-production-0123456789",
+        ALLOWED_HOSTS=f"{CITY},{PROVINCE},127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="off",
+        SECURE_HSTS_SECONDS="0",
+        BENCH_PLAIN_VIEW="on",
+        LOG_LEVEL="WARNING",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        STATIC_ROOT=str(ROOT / "var" / "bench-static"),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def django_setup(env):
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+# The stack ---------------------------------------------------------------------------------
+
+
+def start_stack(args, env, workdir):
+    log = open(workdir / "server.log", "w")
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"), "cms.wsgi",
+            "--workers", str(args.workers), "--worker-class", "sync",
+            "--bind", f"127.0.0.1:{args.port}", "--timeout", "120", "--backlog", "2048",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [PYTHON, "manage.py", "rqworker", "default", "mail", "--with-scheduler"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return gunicorn, worker
+        except OSError:
+            time.sleep(0.5)
+    stop(gunicorn, worker)
+    sys.exit(f"gunicorn did not answer; see {workdir / 'server.log'}")
+
+
+def stop(*processes):
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def children(pid):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def peak_rss_mb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+# What to request ---------------------------------------------------------------------------
+
+
+def city_pages():
+    """(name, host, path) of every page measured, found in the seeded city."""
+    from django.db.models import Count
+
+    from participation.models import DebatePage, ProposalPage, Topic
+    from voting.models import PollPage
+
+    def rel(page):
+        return page.url_path.removeprefix("/changwon")
+
+    hot = ProposalPage.objects.filter(url_path__startswith="/changwon/").order_by("-support_count")
+    hot = hot.first()
+    debate = DebatePage.objects.filter(url_path__startswith="/changwon/").order_by("-comment_count")
+    debate = debate.first()
+    closed = (
+        PollPage.objects.live()
+        .filter(
+            url_path__startswith="/changwon/", closes_at__lt=datetime.datetime.now(datetime.UTC)
+        )
+        .annotate(n=Count("ballots"))
+        .order_by("-n")
+        .first()
+    )
+    topic = Topic.objects.filter(site__hostname=CITY).order_by("sort_order").first()
+    query = urllib.parse.quote("교통")
+    return [
+        ("plain view", CITY, "/bench/plain/"),
+        ("healthz", CITY, "/healthz"),
+        ("province home", PROVINCE, "/"),
+        ("city home", CITY, "/"),
+        ("content page (about)", CITY, "/about/"),
+        ("proposal index", CITY, "/proposals/"),
+        ("proposal index, filtered", CITY, f"/proposals/?stage=collecting&topic={topic.pk}&sort=supported"),
+        ("proposal index, searched", CITY, f"/proposals/?q={query}"),
+        ("proposal index, page 50", CITY, "/proposals/?page=50"),
+        (f"proposal, {hot.support_count} supports", CITY, rel(hot)),
+        (f"debate, {debate.comment_count} comments", CITY, rel(debate)),
+        ("debate, comments page 300", CITY, f"{rel(debate)}?cpage=300&csort=newest"),
+        ("debate index", CITY, "/debates/"),
+        (f"poll results, {closed.n} ballots", CITY, rel(closed)),
+        ("poll index", CITY, "/polls/"),
+        ("log in", CITY, "/accounts/login/"),
+    ]  # fmt: skip
+
+
+def count_queries(pages):
+    from django.core.signals import request_finished
+    from django.db import close_old_connections, connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    counts = {}
+    request_finished.disconnect(close_old_connections)
+    try:
+        for name, host, path in pages:
+            client.get(path, HTTP_HOST=host)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, HTTP_HOST=host)
+            counts[name] = (len(queries), response.status_code)
+    finally:
+        request_finished.connect(close_old_connections)
+    return counts
+
+
+def run_wrk(args, url, extra_env=None, script="report.lua", headers=(), duration=None):
+    command = [
+        "wrk", "-t2", f"-c{args.connections}", f"-d{duration or args.duration}s",
+        "--timeout", "60s", "-s", str(ROOT / "bench" / "wrk" / script),
+    ]  # fmt: skip
+    for header in headers:
+        command += ["-H", header]
+    command.append(url)
+    env = dict(os.environ, BENCH_THREADS="2", **(extra_env or {}))
+    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def summarise(result):
+    seconds = result["duration_us"] / 1e6
+    return {
+        "rps": result["requests"] / seconds if seconds else 0,
+        "p50": result["p50_us"] / 1000,
+        "p95": result["p95_us"] / 1000,
+        "p99": result["p99_us"] / 1000,
+        "errors": result.get("http_errors", 0) + result["socket_errors"] + result["timeouts"],
+        "requests": result["requests"],
+    }
+
+
+# Writes ------------------------------------------------------------------------------------
+
+
+def make_sessions(count, workdir):
+    """`count` new citizens, signed in: one "sessionid csrftoken" line each.
+
+    New accounts, so that none has supported, commented or voted yet: every accepted write
+    must then add exactly one row.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from cms.models import User
+
+    tag = get_random_string(6, "abcdefghijklmnopqrstuvwxyz")
+    password = make_password(None)
+    joined = timezone.now() - datetime.timedelta(days=30)  # past the new-account limits
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"loadtest-{tag}-{n}@scale.example.kr",
+                display_name=f"부하{tag}{n}",
+                password=password,
+                date_joined=joined,
+            )
+            for n in range(count)
+        ],
+        batch_size=5000,
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+        batch_size=5000,
+    )
+    store = SessionStore()
+    expires = timezone.now() + datetime.timedelta(days=1)
+    rows, lines = [], []
+    for user in users:
+        key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+        lines.append(f"{key} {get_random_string(32)}")
+    Session.objects.bulk_create(rows, batch_size=5000)
+    path = workdir / "sessions.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return path, [user.pk for user in users]
+
+
+def write_targets():
+    from participation.models import DebatePage, ProposalPage
+    from voting.models import PollPage
+
+    proposals = ProposalPage.objects.filter(
+        url_path__startswith="/changwon/", stage=ProposalPage.Stage.COLLECTING, hidden=False
+    ).order_by("-support_count")
+    hot = proposals.first()
+    spread = list(
+        proposals.exclude(pk=hot.pk)
+        .filter(support_count__lt=50, support_deadline__gt=datetime.datetime.now(datetime.UTC))
+        .values_list("pk", flat=True)[:2000]
+    )
+    debate = DebatePage.objects.filter(url_path__startswith="/changwon/").order_by("-comment_count")
+    debate = debate.first()
+    now = datetime.datetime.now(datetime.UTC)
+    poll = (
+        PollPage.objects.live()
+        .filter(url_path__startswith="/changwon/", opens_at__lt=now, closes_at__gt=now)
+        .filter(residents_only=False)
+        .first()
+    )
+    return hot, spread, debate, poll
+
+
+def counts_snapshot(hot, debate, poll):
+    from participation.models import Comment, Support
+    from voting.models import Ballot, Participation
+
+    return {
+        "supports": Support.objects.count(),
+        "hot supports": Support.objects.filter(proposal=hot).count(),
+        "comments": Comment.objects.filter(page=debate).count(),
+        "participations": Participation.objects.filter(poll=poll).count(),
+        "ballots": Ballot.objects.filter(poll=poll).count(),
+    }
+
+
+def settle(snapshot, limit=90):
+    """The counts once requests still in flight after wrk stopped have finished."""
+    last = snapshot()
+    for _ in range(limit // 3):
+        time.sleep(3)
+        now = snapshot()
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def counter_mismatches():
+    """Counters that differ from their rows, anywhere (one SQL query per counter)."""
+    from django.db import connection
+
+    checks = {
+        "proposal support_count": """
+            SELECT count(*) FROM participation_proposalpage p
+            LEFT JOIN (SELECT proposal_id, count(*) n FROM participation_support GROUP BY 1) s
+              ON s.proposal_id = p.page_ptr_id
+            WHERE p.support_count <> coalesce(s.n, 0)""",
+        "debate comment_count": """
+            SELECT count(*) FROM participation_debatepage d
+            LEFT JOIN (SELECT page_id, count(*) n FROM participation_comment GROUP BY 1) c
+              ON c.page_id = d.page_ptr_id
+            WHERE d.comment_count <> coalesce(c.n, 0)""",
+        "comment reply_count": """
+            SELECT count(*) FROM participation_comment c
+            LEFT JOIN (SELECT parent_id, count(*) n FROM participation_comment GROUP BY 1) r
+              ON r.parent_id = c.id
+            WHERE c.reply_count <> coalesce(r.n, 0)""",
+        "participations = ballots per poll": """
+            SELECT count(*) FROM voting_pollpage p
+            WHERE (SELECT count(*) FROM voting_participation x WHERE x.poll_id = p.page_ptr_id)
+               <> (SELECT count(*) FROM voting_ballot b WHERE b.poll_id = p.page_ptr_id)""",
+    }
+    found = {}
+    with connection.cursor() as cursor:
+        for name, sql in checks.items():
+            cursor.execute(sql)
+            found[name] = cursor.fetchone()[0]
+    return found
+
+
+def run_writes(args, workdir):
+    from django.utils import timezone
+
+    hot, spread, debate, poll = write_targets()
+    sessions, _ids = make_sessions(args.sessions, workdir)
+    index_path = hot.get_parent().url_path.removeprefix("/changwon")
+    (workdir / "spread.txt").write_text("".join(f"{index_path}{pk}/support/\n" for pk in spread))
+    (workdir / "hot.txt").write_text(f"{index_path}{hot.pk}/support/\n")
+    debate_path = debate.url_path.removeprefix("/changwon")
+    (workdir / "comment.txt").write_text(f"{debate_path}comments/post/\n")
+    poll_path = poll.url_path.removeprefix("/changwon")
+    (workdir / "poll.txt").write_text(f"{poll_path}\n")
+    question = poll.questions.order_by("sort_order").first()
+    option = question.options.order_by("sort_order").first()
+    body_comment = urllib.parse.urlencode(
+        {"body": f"부하 시험 의견입니다 {timezone.now():%H:%M:%S}", "position": "for"}
+    )
+    body_vote = urllib.parse.urlencode(
+        {"action": "vote", f"q{question.pk}": option.pk, "confirm": "yes"}
+    )
+    kinds = [
+        ("supports, spread", "spread.txt", "action=support", "supports"),
+        ("supports, one hot proposal", "hot.txt", "action=support", "hot supports"),
+        ("comments, big debate", "comment.txt", body_comment, "comments"),
+        ("poll votes", "poll.txt", body_vote, "ballots"),
+    ]
+    results = []
+    for name, paths, body, counted in kinds:
+        before = counts_snapshot(hot, debate, poll)
+        raw = run_wrk(
+            args,
+            f"http://127.0.0.1:{args.port}/",
+            extra_env={
+                "BENCH_SESSIONS": str(sessions),
+                "BENCH_PATHS": str(workdir / paths),
+                "BENCH_HOST": CITY,
+                "BENCH_BODY": body,
+            },
+            script="writes.lua",
+            duration=args.write_duration,
+        )
+        after = settle(lambda: counts_snapshot(hot, debate, poll))
+        added = after[counted] - before[counted]
+        row = summarise(raw)
+        row.update(
+            name=name,
+            ok=raw["ok"],
+            refused=raw["refused"],
+            wrapped=raw["wrapped"],
+            rows_added=added,
+            sent=raw["sent"],
+            # Requests still in flight when wrk stops may commit without being counted.
+            exact=raw["ok"] <= added <= raw["sent"] - raw["refused"] and raw["wrapped"] == 0,
+            ok_per_s=raw["ok"] / (raw["duration_us"] / 1e6),
+        )
+        if counted == "ballots":
+            row["exact"] = row["exact"] and (  # one participation per ballot
+                after["participations"] - before["participations"] == added
+            )
+        results.append(row)
+        print(
+            f"  {name:<30} {row['ok_per_s']:>7.1f} ok/s  p95 {row['p95']:>7.0f} ms  "
+            f"ok {raw['ok']} refused {raw['refused']} 5xx {raw['http_errors']} "
+            f"rows +{added} {'exact' if row['exact'] else 'MISMATCH'}",
+            flush=True,
+        )
+    return results
+
+
+# The report --------------------------------------------------------------------------------
+
+
+def machine():
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    load = os.getloadavg()
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {int(memory) // 1024 // 1024} GB, "
+        f"Linux {platform.release()}, Python {platform.python_version()}; "
+        f"load average at start {load[0]:.1f}"
+    )
+
+
+def sizes():
+    from cms.models import User
+    from participation.models import Comment, DebatePage, ProposalPage, Support
+    from voting.models import Answer, Ballot
+
+    return (
+        f"{ProposalPage.objects.count():,} proposals, {Support.objects.count():,} supports, "
+        f"{Comment.objects.count():,} comments "
+        f"(largest debate {DebatePage.objects.order_by('-comment_count').first().comment_count:,}), "
+        f"{User.objects.count():,} users, {Ballot.objects.count():,} ballots "
+        f"({Answer.objects.count():,} answers)"
+    )
+
+
+def report(args, header, reads, queries, writes, memory, mismatches):
+    baseline = next((row["rps"] for row in reads if row["name"] == "plain view"), None)
+    lines = [
+        f"## {args.label}: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        *header,
+        "",
+        "| page | req/s | of plain view | p50 ms | p95 ms | p99 ms | errors | queries |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in reads:
+        share = f"{100 * row['rps'] / baseline:.1f} %" if baseline else "—"
+        count, _status = queries.get(row["name"], ("—", ""))
+        lines.append(
+            f"| {row['name']} | {row['rps']:.1f} | {share} | {row['p50']:.0f} | "
+            f"{row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} | {count} |"
+        )
+    if writes:
+        lines += [
+            "",
+            "| writes (each request a different citizen) | ok/s | p50 ms | p95 ms | p99 ms "
+            "| sent | ok | refused (4xx) | 5xx/socket | rows added | exact |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for row in writes:
+            lines.append(
+                f"| {row['name']} | {row['ok_per_s']:.1f} | {row['p50']:.0f} | {row['p95']:.0f} | "
+                f"{row['p99']:.0f} | {row['sent']} | {row['ok']} | {row['refused']} | {row['errors']} | "
+                f"{row['rows_added']} | {'yes' if row['exact'] else '**no**'} |"
+            )
+        lines += [
+            "",
+            "Exact means: every successful response added one row, and rows added never exceed "
+            "the requests sent minus those refused (requests in flight when wrk stops may still "
+            "commit); and each vote added one participation and one ballot.",
+        ]
+    lines += [
+        "",
+        "Peak resident memory (VmHWM): "
+        + ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items()),
+        "",
+        "Counters that differ from their rows after the run: "
+        + ", ".join(f"{name} {n}" for name, n in mismatches.items()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main():
+    args = parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (make loadtest installs it with apt-get).")
+    workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
+    env = server_env(args, workdir)
+    django_setup(env)
+    from django.core.management import call_command
+
+    from cms.models import User
+
+    if not User.objects.filter(email__endswith="@scale.example.kr").exists():
+        if not args.seed:
+            sys.exit("No seeded city: run `manage.py seed_scale` first, or pass --seed.")
+        call_command("seed_scale")
+    manifest = Path(env["STATIC_ROOT"]) / "staticfiles.json"
+    if not manifest.exists():
+        print("collecting static files for the production settings ...", flush=True)
+        call_command("collectstatic", "--noinput", verbosity=0, stdout=io.StringIO())
+
+    pages = city_pages()
+    if args.only:
+        wanted = {name.strip() for name in args.only.split(",")}
+        pages = [p for p in pages if p[0] in wanted or p[0] == "plain view"]
+    header = [
+        f"- machine: {machine()}",
+        f"- data: {sizes()}",
+        f"- stack: gunicorn {args.workers} sync workers (cms.settings.production), PostgreSQL, "
+        f"Redis, one RQ worker; wrk -t2 -c{args.connections}, {args.duration} s per page, "
+        f"{args.write_duration} s per write kind; client and server share the machine",
+        "- baseline: /bench/plain/, a view returning 'ok' behind the full middleware stack",
+    ]
+    print("\n".join(header), flush=True)
+    queries = count_queries(pages)
+    from django.db import connections
+
+    connections.close_all()
+
+    gunicorn, worker = start_stack(args, env, workdir)
+    reads, writes, memory = [], [], {}
+    try:
+        for name, host, path in pages:
+            for _ in range(3):  # warm each worker's caches for this page
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{args.port}{path}", headers={"Host": host}
+                )
+                try:
+                    urllib.request.urlopen(request, timeout=60).read()
+                except OSError:
+                    pass
+            spy = None
+            if args.profile and name in args.profile.split(","):
+                out = workdir / f"profile-{len(reads)}.txt"
+                spy = subprocess.Popen(
+                    [
+                        args.py_spy, "record", "--subprocesses", "--nonblocking", "--format",
+                        "raw", "--duration", str(args.duration), "--pid", str(gunicorn.pid),
+                        "--output", str(out),
+                    ],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+            raw = run_wrk(args, f"http://127.0.0.1:{args.port}{path}", headers=[f"Host: {host}"])
+            if spy is not None:
+                spy.wait(timeout=60)
+                print(f"  profile of {name}: {out} (python bench/profile_top.py {out})")
+            row = summarise(raw)
+            row["name"] = name
+            reads.append(row)
+            print(
+                f"  {name:<34} {row['rps']:>7.1f} req/s  p50 {row['p50']:>6.0f}  "
+                f"p95 {row['p95']:>6.0f}  p99 {row['p99']:>6.0f} ms  errors {row['errors']}  "
+                f"queries {queries[name][0]}",
+                flush=True,
+            )
+        if not args.no_writes:
+            writes = run_writes(args, workdir)
+        for number, pid in enumerate(children(gunicorn.pid), 1):
+            memory[f"web worker {number}"] = peak_rss_mb(pid) or 0
+        memory["rq worker"] = peak_rss_mb(worker.pid) or 0
+    finally:
+        stop(gunicorn, worker)
+    time.sleep(2)
+    mismatches = counter_mismatches()
+    text = report(args, header, reads, queries, writes, memory, mismatches)
+    print(text)
+    results = Path(args.results)
+    existing = results.read_text() if results.exists() else "# Load test results\n\n"
+    results.write_text(existing.rstrip("\n") + "\n\n" + text)
+    print(f"appended to {results}; server log in {workdir / 'server.log'}")
+    bad_writes = [row["name"] for row in writes if not row["exact"]]
+    return 1 if bad_writes or any(mismatches.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

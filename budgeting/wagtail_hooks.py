@@ -1,0 +1,34 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import Button
+
+from budgeting import admin_views
+from budgeting.models import BudgetPage
+
+
+@hooks.register("register_admin_urls")
+def register_budgeting_urls():
+    urls = [
+        path("<int:page_id>/results/", admin_views.results, name="results"),
+        path(
+            "<int:page_id>/results/<int:result_id>/publish/",
+            admin_views.publish,
+            name="publish",
+        ),
+    ]
+    return [path("budgeting/", include((urls, "budgeting_admin")))]
+
+
+@hooks.register("register_page_header_buttons")
+def results_button(page, user, view_name, next_url=None):
+    if (
+        issubclass(page.specific_class or type(page), BudgetPage)
+        and page.permissions_for_user(user).can_publish()
+    ):
+        yield Button(
+            _("Count and publish results"),
+            reverse("budgeting_admin:results", args=[page.pk]),
+            icon_name="table",
+            priority=80,
+        )

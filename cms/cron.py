@@ -1,0 +1,8 @@
+"""Periodic jobs for rq's cron scheduler: `python manage.py rqcron cms.cron`."""
+
+from rq import cron
+
+from cms.mail import sweep_outbox
+
+# Every minute: queue again the mails whose job was lost (Redis down, a worker killed).
+cron.register(sweep_outbox, "mail", interval=60, job_timeout=300)

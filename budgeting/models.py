@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from voting.models import Channel
@@ -64,8 +65,20 @@ class PhaseKind(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
+class BudgetPageQuerySet(PageQuerySet):
+    def visible(self):
+        """What the public sees of budgets and their projects: published pages. Results have
+        their own gate, ``BudgetResult.objects.published()``."""
+        return self.live()
+
+
+BudgetPageManager = PageManager.from_queryset(BudgetPageQuerySet)
+
+
 class BudgetPage(Page):
     """One edition of a municipality's participatory budget."""
+
+    objects = BudgetPageManager()
 
     intro = models.TextField(_("introduction"), blank=True)
     ballot_kind = models.CharField(
@@ -145,7 +158,7 @@ class BudgetPage(Page):
         context = super().get_context(request, *args, **kwargs)
         headings = list(self.headings.order_by("sort_order", "pk"))
         projects = (
-            BudgetProjectPage.objects.live()
+            BudgetProjectPage.objects.visible()
             .child_of(self)
             .order_by("file_order", "pk")
             .only("title", "cost", "heading_id", "pabulib_id", "url_path", "path", "depth")
@@ -212,6 +225,8 @@ class BudgetHeading(Orderable):
 
 
 class BudgetProjectPage(Page):
+    objects = BudgetPageManager()
+
     description = models.TextField(_("description"), blank=True)
     cost = models.DecimalField(_("cost"), max_digits=16, decimal_places=2)
     heading = models.ForeignKey(

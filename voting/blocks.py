@@ -23,7 +23,7 @@ class OpenPollsBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         request = (parent_context or {}).get("request")
         site = Site.find_for_request(request) if request else None
-        polls = PollPage.objects.live().open_at(timezone.now())
+        polls = PollPage.objects.visible().open_at(timezone.now())
         index = None
         if site is not None:
             polls = polls.descendant_of(site.root_page)

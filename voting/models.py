@@ -354,6 +354,11 @@ class PollIndexPage(RoutablePageMixin, Page):
 
 
 class PollQuerySet(PageQuerySet):
+    def visible(self):
+        """What the public sees: published polls (their results follow
+        ``PollPage.results_visible``)."""
+        return self.live()
+
     def open_at(self, moment):
         return self.filter(opens_at__lte=moment, closes_at__gt=moment)
 

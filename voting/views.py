@@ -55,7 +55,7 @@ def with_participant_counts(queryset):
 def polls_for_listing(parent, now):
     """Open polls (closing soonest first), then upcoming, then closed (latest first)."""
     return (
-        with_participant_counts(PollPage.objects.child_of(parent).live())
+        with_participant_counts(PollPage.objects.visible().child_of(parent))
         .annotate(
             state_order=Case(
                 When(opens_at__gt=now, then=Value(1)),

@@ -95,6 +95,19 @@ class CommentQuerySet(models.QuerySet):
         """Counted in totals and the position balance: not deleted, not hidden."""
         return self.filter(deleted_at__isnull=True, hidden=False)
 
+    def public(self):
+        """What anyone may read (pages, the API, open data): shown comments on pages the
+        public sees (live, not hidden by moderation)."""
+        from participation.models.debates import DebatePage
+        from participation.models.proposals import ProposalPage
+
+        return (
+            self.shown()
+            .filter(page__live=True)
+            .exclude(page_id__in=ProposalPage.objects.filter(hidden=True).values("pk"))
+            .exclude(page_id__in=DebatePage.objects.filter(hidden=True).values("pk"))
+        )
+
     def sorted(self, sort):
         return self.order_by(*Comment.SORTS.get(sort, Comment.SORTS["best"]))
 

@@ -323,7 +323,7 @@ class ProposalPage(Commentable, Page):
     @cached_property
     def timeline(self):
         return list(
-            self.events.filter(public=True).select_related("actor", "implementation_update")
+            self.events.public().select_related("actor", "implementation_update")
         )
 
     @cached_property
@@ -375,6 +375,12 @@ class ProposalPage(Commentable, Page):
         return super().serve(request, *args, **kwargs)
 
 
+class ProposalEventQuerySet(models.QuerySet):
+    def public(self):
+        """The steps shown on the public timeline (and in the API and open data)."""
+        return self.filter(public=True)
+
+
 class ProposalEvent(models.Model):
     """One step in a proposal's life: the public timeline and the audit record (who, when, why)."""
 
@@ -414,6 +420,8 @@ class ProposalEvent(models.Model):
         related_name="event",
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = ProposalEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

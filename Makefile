@@ -60,4 +60,4 @@ messages-compiled: $(VENV)/.installed
 
 # Refresh the catalogue after changing interface text (needs GNU gettext), then translate the new entries.
 messages: setup
-	for app in cms home participation budgeting voting; do mkdir -p $$app/locale && (cd $$app && ../$(BIN)/python ../manage.py makemessages --locale ko --no-location) || exit 1; done
+	for app in cms home participation budgeting voting opendata; do mkdir -p $$app/locale && (cd $$app && ../$(BIN)/python ../manage.py makemessages --locale ko --no-location) || exit 1; done

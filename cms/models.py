@@ -264,6 +264,38 @@ class MunicipalitySettings(BaseSiteSetting):
         ),
     )
 
+    class DataLicence(models.TextChoices):
+        KOGL_1 = "kogl-1", _("KOGL Type 1: attribution (공공누리 제1유형)")
+        KOGL_2 = "kogl-2", _("KOGL Type 2: attribution, no commercial use (공공누리 제2유형)")
+        KOGL_3 = "kogl-3", _("KOGL Type 3: attribution, no changes (공공누리 제3유형)")
+        KOGL_4 = (
+            "kogl-4",
+            _("KOGL Type 4: attribution, no commercial use, no changes (공공누리 제4유형)"),
+        )
+        CC_BY = "cc-by-4.0", _("Creative Commons Attribution 4.0")
+        CC0 = "cc0-1.0", _("CC0 1.0: no rights reserved")
+
+    DATA_LICENCE_URLS = {
+        "kogl-1": "https://www.kogl.or.kr/info/licenseType1.do",
+        "kogl-2": "https://www.kogl.or.kr/info/licenseType2.do",
+        "kogl-3": "https://www.kogl.or.kr/info/licenseType3.do",
+        "kogl-4": "https://www.kogl.or.kr/info/licenseType4.do",
+        "cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/",
+        "cc0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    }
+
+    data_licence = models.CharField(
+        _("open data licence"),
+        max_length=12,
+        choices=DataLicence.choices,
+        default=DataLicence.KOGL_1,
+        help_text=_("The licence of the open data bundle and the public API."),
+    )
+
+    @property
+    def data_licence_url(self):
+        return self.DATA_LICENCE_URLS.get(self.data_licence, "")
+
     identity_panels = [
         FieldRowPanel([FieldPanel("name_ko"), FieldPanel("name_en")]),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("parent_province")]),
@@ -282,6 +314,7 @@ class MunicipalitySettings(BaseSiteSetting):
     participation_panels = [
         FieldRowPanel([FieldPanel("support_threshold"), FieldPanel("support_window_days")]),
         FieldPanel("support_rule"),
+        FieldPanel("data_licence"),
     ]
     privacy_panels = [
         FieldRowPanel([FieldPanel("privacy_page"), FieldPanel("terms_page")]),

@@ -91,3 +91,11 @@ def pages_within(sites, lookup="path"):
         if path:
             condition |= Q(**{f"{lookup}__startswith": path})
     return condition
+
+
+def sites_in_view(site):
+    """This municipality and, for a province, its cities and counties: what its lists show."""
+    from cms.models import MunicipalitySettings
+
+    config = MunicipalitySettings.for_site(site)
+    return [site, *(member.site for member in config.member_sites)]

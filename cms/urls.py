@@ -57,4 +57,5 @@ if settings.BENCH_PLAIN_VIEW:
     # The load test's baseline (bench/loadtest.py): the whole middleware stack, no work.
     urlpatterns += [path("bench/plain/", views.bench_plain)]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The public API and open data of each municipality (the project's URLconf composes the apps).
+urlpatterns += [path("", include("opendata.urls")), path("", include(wagtail_urls))]

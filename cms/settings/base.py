@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "participation",
     "budgeting",
     "voting",
+    "opendata",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_rq",
     "django_htmx",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -337,3 +342,32 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# The public API (opendata/api): read-only, anonymous, limited per client address.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Citizen participation API",
+    "DESCRIPTION": (
+        "Read-only public data of one municipality (and, for a province, its cities and "
+        "counties): proposals, debates, comments, polls and participatory budgets. Only what "
+        "the public pages show; people appear by display name only."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_URLCONF": "opendata.api.urls",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Open data bundles (opendata/bundle.py): rebuilt by `rqcron cms.cron` this often.
+OPEN_DATA_INTERVAL_SECONDS = int(os.environ.get("OPEN_DATA_INTERVAL_SECONDS", str(24 * 3600)))

@@ -322,9 +322,7 @@ class ProposalPage(Commentable, Page):
 
     @cached_property
     def timeline(self):
-        return list(
-            self.events.public().select_related("actor", "implementation_update")
-        )
+        return list(self.events.public().select_related("actor", "implementation_update"))
 
     @cached_property
     def public_polls(self):

@@ -12,7 +12,7 @@ from django.utils.translation import trans_real
 
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = ROOT / "manage.py"
-PROJECT_APPS = ["cms", "home", "participation", "budgeting", "voting"]
+PROJECT_APPS = ["cms", "home", "participation", "budgeting", "voting", "opendata"]
 TRANSLATED_APPS = [app for app in PROJECT_APPS if (ROOT / app / "locale").is_dir()]
 CATALOGUE = Path("locale", "ko", "LC_MESSAGES", "django.po")
 

@@ -84,7 +84,7 @@ def _tables():
             [
                 c("id", "integer", _("Proposal id (as in the API)"), lambda p: p.pk),
                 municipality,
-                c("url", "url", _("Address of the proposal's page"), lambda p: p.full_url),
+                c("url", "url", _("Address of the proposal's page"), lambda p: p.public_address),
                 c("title", "text", _("Title"), lambda p: p.title),
                 c("summary", "text", _("Summary"), lambda p: p.summary),
                 c("body", "text", _("The proposal, as plain text"), lambda p: _text(p.body)),
@@ -157,7 +157,7 @@ def _tables():
             [
                 c("id", "integer", _("Debate id (as in the API)"), lambda d: d.pk),
                 municipality,
-                c("url", "url", _("Address of the debate's page"), lambda d: d.full_url),
+                c("url", "url", _("Address of the debate's page"), lambda d: d.public_address),
                 c("title", "text", _("Title"), lambda d: d.title),
                 c("summary", "text", _("The question"), lambda d: d.summary),
                 c("official", "boolean", _("Put by the municipality"), lambda d: int(d.official)),
@@ -230,7 +230,7 @@ def _tables():
             [
                 c("id", "integer", _("Poll id (as in the API)"), lambda p: p.pk),
                 municipality,
-                c("url", "url", _("Address of the poll's page"), lambda p: p.full_url),
+                c("url", "url", _("Address of the poll's page"), lambda p: p.public_address),
                 c("title", "text", _("Title"), lambda p: p.title),
                 c("opens_at", "datetime", _("Opens"), lambda p: _date(p.opens_at)),
                 c("closes_at", "datetime", _("Closes"), lambda p: _date(p.closes_at)),
@@ -267,7 +267,7 @@ def _tables():
             [
                 c("id", "integer", _("Budget id (as in the API)"), lambda b: b.pk),
                 municipality,
-                c("url", "url", _("Address of the budget's page"), lambda b: b.full_url),
+                c("url", "url", _("Address of the budget's page"), lambda b: b.public_address),
                 c("title", "text", _("Title"), lambda b: b.title),
                 c("ballot_kind", "text", _("Ballot kind"), lambda b: b.ballot_kind),
                 c("rule", "text", _("Counting rule"), lambda b: b.rule),
@@ -347,7 +347,7 @@ def _rows(sites):
         objects = list(objects)
         for obj in objects:
             obj.municipality = hostname(obj)
-            obj.full_url = obj.get_full_url() or ""
+            obj.public_address = obj.get_full_url() or ""
         return objects
 
     proposals = with_site(public.proposals(sites).order_by("pk"))

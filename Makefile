@@ -13,6 +13,7 @@ DEMO_PORT ?= 8000
 demo: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --port $(DEMO_PORT)
+	$(MANAGE) build_open_data
 	$(MANAGE) runserver 127.0.0.1:$(DEMO_PORT)
 
 test: setup lint

@@ -127,3 +127,14 @@ def test_no_bundle_yet_says_so(client, world):
     assert page.status_code == 200
     assert "첫 파일을 준비하고 있습니다" in page.content.decode()
     assert client.get("/open-data/bundle.zip", HTTP_HOST=CITY).status_code == 404
+
+
+def test_the_command_builds_one_site_and_refuses_an_unknown_one(world):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("build_open_data", "--site", CITY, stdout=out)
+    assert out.getvalue().strip() == f"{CITY}: built"
+    assert list(OpenDataBundle.objects.values_list("site__hostname", flat=True)) == [CITY]
+    with pytest.raises(CommandError):
+        call_command("build_open_data", "--site", "nowhere.test")

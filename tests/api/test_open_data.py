@@ -138,3 +138,19 @@ def test_the_command_builds_one_site_and_refuses_an_unknown_one(world):
     assert list(OpenDataBundle.objects.values_list("site__hostname", flat=True)) == [CITY]
     with pytest.raises(CommandError):
         call_command("build_open_data", "--site", "nowhere.test")
+
+
+def test_the_licence_is_the_municipality_setting(world, client):
+    from django.core.management import call_command
+
+    from cms.models import MunicipalitySettings
+
+    config = MunicipalitySettings.for_site(world.city)
+    config.data_licence = "cc-by-4.0"
+    config.save()
+    call_command("build_open_data", "--site", CITY, stdout=io.StringIO())
+    files = files_of(download(client, CITY))
+    assert json.loads(files["metadata.json"])["licence"] == "cc-by-4.0"
+    page = client.get("/open-data/", HTTP_HOST=CITY).content.decode()
+    assert "크리에이티브 커먼즈 저작자표시 4.0" in page
+    assert "https://creativecommons.org/licenses/by/4.0/" in page

@@ -136,6 +136,7 @@ def test_staff_edit_municipality_settings_in_the_admin(client, city):
         "support_window_days": 20,
         "support_rule": config.support_rule,
         "consent_version": config.consent_version,
+        "data_licence": "cc-by-4.0",
     }
     refused = client.post(url, data)
     assert refused.status_code == 200
@@ -151,3 +152,4 @@ def test_staff_edit_municipality_settings_in_the_admin(client, city):
         50,
         20,
     )
+    assert config.data_licence == "cc-by-4.0"

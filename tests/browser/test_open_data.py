@@ -9,7 +9,7 @@ from tests.browser.conftest import serious_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_api_docs_and_open_data_page(demo, page, desktop_page):
+def test_api_docs_and_open_data_page(demo, page, desktop_page, tmp_path):
     call_command("build_open_data", "--site", "changwon.localhost")
     blocked, outside = [], []
     desktop_page.on(
@@ -25,11 +25,11 @@ def test_api_docs_and_open_data_page(demo, page, desktop_page):
     paths = desktop_page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/v1/proposals/" in path for path in paths)
     assert blocked == [] and outside == []
-    desktop_page.screenshot(path="/tmp/api-docs.png")
+    desktop_page.screenshot(path=tmp_path / "api-docs.png")
 
     page.goto(demo("changwon", "/"))
     page.get_by_role("link", name="공공데이터").click()
     assert page.locator("h1").inner_text() == "공공데이터"
     assert page.get_by_role("link", name="공공데이터 내려받기(CSV 파일 ZIP)").is_visible()
     assert serious_violations(page) == []
-    page.screenshot(path="/tmp/api-open-data.png", full_page=True)
+    page.screenshot(path=tmp_path / "open-data.png", full_page=True)

@@ -350,6 +350,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
+    # Clients are told apart by address: REMOTE_ADDR, or the X-Forwarded-For entry added by
+    # the last of this many proxies in front (never a header the client could set itself).
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXY_COUNT", "0")),
 }
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
 API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))

@@ -22,7 +22,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from wagtail.models import Site
 
 from cms.models import MunicipalitySettings
-from cms.scope import sites_in_view
+from cms.scope import site_among, site_paths, sites_in_view
 from opendata import public
 from opendata.api import serializers
 from participation.models import Area, ProposalPage, Topic
@@ -284,7 +284,8 @@ class PollViewSet(PublicViewSet):
                 if self.action == "retrieve" and poll.results_shown:
                     from voting import results
 
-                    poll.public_results = results.compute(poll, self.site)
+                    site = site_among(poll, site_paths(self.sites)) or self.site
+                    poll.public_results = results.compute(poll, site)
         return super().get_serializer(instance, *args, **kwargs)
 
 

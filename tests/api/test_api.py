@@ -196,6 +196,9 @@ def test_rate_limited_per_client_with_a_korean_message(client, world, settings):
     assert refused.status_code == 429
     assert "요청" in refused.json()["detail"]
     assert refused["Retry-After"]
+    # A forged X-Forwarded-For does not make a new client.
+    forged = get(client, "debates/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert forged.status_code == 429
     # Another client is not affected.
     assert get(client, "debates/", REMOTE_ADDR="10.0.0.2").status_code == 200
 

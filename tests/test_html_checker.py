@@ -22,6 +22,7 @@ ROUTES = [
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",
+    "/open-data/",
     "/no-such-page/",
 ]
 CITIZEN_ROUTES = ["/accounts/profile/", "/accounts/data/", "/proposals/submit/", "/proposals/my/"]

@@ -8,6 +8,7 @@ gives the file back and one voter cannot get two ballots for one heading); ballo
 from online envelopes (voting's secret ballot, part 2) have a blank `voter_id`.
 """
 
+import os
 import uuid
 
 from django.conf import settings
@@ -64,10 +65,37 @@ class PhaseKind(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
+# The order a budget's phases run in; "move to the next phase" follows it.
+PHASE_ORDER = [kind for kind, _label in PhaseKind.choices]
+# From this phase on, the ballot and counting settings may no longer change.
+FROZEN_FROM = PhaseKind.BALLOTING
+
+
+class Feasibility(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    FEASIBLE = "feasible", _("Feasible")
+    UNFEASIBLE = "unfeasible", _("Not feasible")
+
+
 class BudgetPage(Page):
     """One edition of a municipality's participatory budget."""
 
     intro = models.TextField(_("introduction"), blank=True)
+    phase_override = models.CharField(
+        _("current phase set by hand"),
+        max_length=30,
+        choices=PhaseKind.choices,
+        blank=True,
+        help_text=_("Leave empty to follow the phases' dates."),
+    )
+    supports_per_citizen = models.PositiveIntegerField(
+        _("supports per citizen"),
+        default=10,
+        help_text=_("How many projects one citizen may support in the selecting phase."),
+    )
+    ballot_selected_at = models.DateTimeField(
+        _("projects put on the ballot"), null=True, blank=True
+    )
     ballot_kind = models.CharField(
         _("ballot kind"), max_length=20, choices=BallotKind.choices, default=BallotKind.APPROVAL
     )
@@ -158,15 +186,87 @@ class BudgetPage(Page):
         context["phase"] = self.current_phase()
         return context
 
+    # Phases: what a citizen may do follows from the current phase (data, not code branches).
+
     def current_phase(self, now=None):
-        """The phase running at `now` (the latest started one whose end has not passed)."""
+        """The phase running now: the one staff set by hand, else the latest started dated one
+        whose end has not passed (None between phases). May be an unsaved row when the phase
+        set by hand has no dates."""
+        phases = list(self.phases.all())
+        if self.phase_override:
+            by_kind = [phase for phase in phases if phase.kind == self.phase_override]
+            return by_kind[0] if by_kind else BudgetPhase(page=self, kind=self.phase_override)
         now = now or timezone.now()
         running = [
             phase
-            for phase in self.phases.all()
+            for phase in phases
             if phase.start <= now and (phase.end is None or now < phase.end)
         ]
         return max(running, key=lambda phase: phase.start, default=None)
+
+    def current_kind(self, now=None):
+        phase = self.current_phase(now)
+        return phase.kind if phase else ""
+
+    def timeline(self, now=None):
+        """Every phase in the order they run, each with `is_current`, `is_past` (for the page)."""
+        current = self.current_kind(now)
+        position = PHASE_ORDER.index(current) if current else None
+        now = now or timezone.now()
+        rows = sorted(self.phases.all(), key=lambda p: (PHASE_ORDER.index(p.kind), p.start))
+        for phase in rows:
+            phase.is_current = phase.kind == current
+            phase.is_past = (
+                PHASE_ORDER.index(phase.kind) < position
+                if position is not None
+                else (phase.end is not None and phase.end <= now)
+            )
+        return rows
+
+    def next_phase_kind(self, now=None):
+        """The phase that comes after the current one among this budget's phases (or in order)."""
+        current = self.current_kind(now)
+        kinds = sorted({p.kind for p in self.phases.all()}, key=PHASE_ORDER.index) or PHASE_ORDER
+        if not current:
+            return kinds[0]
+        later = [kind for kind in kinds if PHASE_ORDER.index(kind) > PHASE_ORDER.index(current)]
+        return later[0] if later else ""
+
+    def has_phase(self, kind):
+        return any(phase.kind == kind for phase in self.phases.all())
+
+    def can_submit(self, now=None):
+        return self.current_kind(now) == PhaseKind.ACCEPTING_PROJECTS
+
+    def can_edit_projects(self, now=None):
+        """Authors edit their projects until the review starts."""
+        return self.current_kind(now) in ("", PhaseKind.INFORMATION, PhaseKind.ACCEPTING_PROJECTS)
+
+    def can_support(self, now=None):
+        return self.current_kind(now) == PhaseKind.SELECTING
+
+    def can_vote(self, now=None):
+        return self.current_kind(now) == PhaseKind.BALLOTING
+
+    def settings_frozen(self, now=None):
+        """Ballot kind, limits, headings' amounts and rule are frozen once balloting opens."""
+        current = self.current_kind(now)
+        if current and PHASE_ORDER.index(current) >= PHASE_ORDER.index(FROZEN_FROM):
+            return True
+        if not self.pk:
+            return False
+        return BudgetBallot.objects.filter(heading__page=self).exists()
+
+    def ballot_projects(self):
+        """The projects on the ballot: those selected by supports when the budget has a
+        selecting phase; otherwise every feasible one (every one not found unfeasible when the
+        budget has no review either, as an imported budget)."""
+        projects = BudgetProjectPage.objects.live().child_of(self)
+        if self.has_phase(PhaseKind.SELECTING):
+            return projects.filter(selected_for_ballot=True)
+        if self.has_phase(PhaseKind.REVIEW):
+            return projects.filter(feasibility=Feasibility.FEASIBLE)
+        return projects.exclude(feasibility=Feasibility.UNFEASIBLE)
 
     def limits(self):
         """The ballot limits as the pure rules module and the importer read them."""
@@ -201,8 +301,25 @@ class BudgetHeading(Orderable):
     name = models.CharField(_("name"), max_length=200)
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     district = models.CharField(_("district"), max_length=200, blank=True)
+    ballot_top_n = models.PositiveIntegerField(
+        _("projects on the ballot"),
+        null=True,
+        blank=True,
+        help_text=_("The most supported projects that go to the ballot (empty: no limit)."),
+    )
+    ballot_min_supports = models.PositiveIntegerField(
+        _("supports needed for the ballot"),
+        null=True,
+        blank=True,
+        help_text=_("Projects with at least this many supports go to the ballot (empty: any)."),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("amount"), FieldPanel("district")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("amount"),
+        FieldPanel("district"),
+        FieldRowPanel([FieldPanel("ballot_top_n"), FieldPanel("ballot_min_supports")]),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("heading")
@@ -231,6 +348,45 @@ class BudgetProjectPage(Page):
         help_text=_("Ties between projects are broken by this order (the pabulib file's order)."),
     )
     extra = models.JSONField(_("other columns"), default=dict, blank=True)
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="budget_projects",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # State: written by the review, the supports and the selection, never rolled back by a
+    # revision (see with_content_json).
+    feasibility = models.CharField(
+        _("feasibility"),
+        max_length=12,
+        choices=Feasibility.choices,
+        default=Feasibility.PENDING,
+        db_index=True,
+    )
+    feasibility_explanation = models.TextField(_("public explanation of the review"), blank=True)
+    cost_estimate = models.DecimalField(
+        _("staff cost estimate"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    support_count = models.PositiveIntegerField(_("supports"), default=0)
+    selected_for_ballot = models.BooleanField(_("on the ballot"), default=False, db_index=True)
+
+    STATE_FIELDS = (
+        "author_id", "submitted_at", "feasibility", "feasibility_explanation", "cost_estimate",
+        "reviewed_at", "reviewed_by_id", "support_count", "selected_for_ballot",
+    )  # fmt: skip
 
     content_panels = [
         *Page.content_panels,
@@ -266,10 +422,74 @@ class BudgetProjectPage(Page):
         context.update(result=result, entry=entry)
         return context
 
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.STATE_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    def set_state(self, **fields):
+        """Write state fields straight to the row, leaving content and revisions alone."""
+        type(self).objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+
     @property
     def label(self):
         """The id outside tools know the project by."""
         return self.pabulib_id or str(self.pk)
+
+
+def project_image_path(instance, filename):
+    """An unguessable name, whatever the citizen called the file."""
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"budget_projects/{uuid.uuid4().hex}{extension}"
+
+
+class BudgetProjectImage(models.Model):
+    """An image a citizen (or staff) attached to a project; checked like proposal images."""
+
+    project = models.ForeignKey(BudgetProjectPage, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(upload_to=project_image_path)
+    alt = models.CharField(_("image description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("project image")
+        verbose_name_plural = _("project images")
+
+    def __str__(self):
+        return self.alt or os.path.basename(self.file.name)
+
+
+class BudgetSupport(models.Model):
+    """One citizen's support for one project in the selecting phase (one per citizen and project).
+
+    `budget` is kept on the row so that the per-citizen limit is one indexed count.
+    """
+
+    project = models.ForeignKey(
+        BudgetProjectPage, on_delete=models.CASCADE, related_name="supports"
+    )
+    budget = models.ForeignKey(BudgetPage, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="budget_supports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("project support")
+        verbose_name_plural = _("project supports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"], name="budgeting_one_support_per_user"
+            )
+        ]
+        indexes = [models.Index(fields=["budget", "user"])]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.project_id}"
 
 
 BALLOT_CHANNELS = [*Channel.choices, ("imported", _("Imported file"))]

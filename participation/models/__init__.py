@@ -11,8 +11,8 @@ from participation.models.comments import (
 from participation.models.config import Area, ParticipationSettings, Topic
 from participation.models.debates import DebateIndexPage, DebatePage, DebateVote
 from participation.models.follows import Follow
-from participation.models.notifications import EmailPreference, Notification
 from participation.models.implementation import ImplementationTracked, ImplementationUpdate
+from participation.models.notifications import EmailPreference, Notification
 from participation.models.proposals import (
     ProposalEvent,
     ProposalFile,

@@ -13,15 +13,18 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from budgeting.admin_forms import BudgetPageForm
+from participation.models.implementation import ImplementationTracked, register_trackable
 from voting.models import Channel
 
 # The pabulib META limits a budget keeps as fields of its own (read by the rules and the exchange).
@@ -65,6 +68,13 @@ class PhaseKind(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
+def views():
+    """The citizens' views (imported late: they import this module)."""
+    from budgeting import views
+
+    return views
+
+
 # The order a budget's phases run in; "move to the next phase" follows it.
 PHASE_ORDER = [kind for kind, _label in PhaseKind.choices]
 # From this phase on, the ballot and counting settings may no longer change.
@@ -77,7 +87,7 @@ class Feasibility(models.TextChoices):
     UNFEASIBLE = "unfeasible", _("Not feasible")
 
 
-class BudgetPage(Page):
+class BudgetPage(RoutablePageMixin, Page):
     """One edition of a municipality's participatory budget."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -143,6 +153,10 @@ class BudgetPage(Page):
         FieldPanel("intro"),
         InlinePanel("headings", label=_("headings"), min_num=1),
         InlinePanel("phases", label=_("phases")),
+        MultiFieldPanel(
+            [FieldPanel("phase_override"), FieldPanel("supports_per_citizen")],
+            heading=_("Running the process"),
+        ),
     ]
     settings_panels = [
         MultiFieldPanel(
@@ -159,6 +173,7 @@ class BudgetPage(Page):
         *Page.settings_panels,
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
+    base_form_class = BudgetPageForm
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["budgeting.BudgetProjectPage"]
@@ -169,22 +184,65 @@ class BudgetPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
+        from wagtail.models import Site
+
+        from budgeting import permissions
 
         context = super().get_context(request, *args, **kwargs)
         headings = list(self.headings.order_by("sort_order", "pk"))
+        names = {heading.pk: heading.name for heading in headings}
         projects = (
             BudgetProjectPage.objects.live()
             .child_of(self)
             .order_by("file_order", "pk")
-            .only("title", "cost", "heading_id", "pabulib_id", "url_path", "path", "depth")
-        )
-        context["projects"] = Paginator(projects, 50).get_page(request.GET.get("page"))
+            .only(
+                "title", "cost", "heading_id", "pabulib_id", "url_path", "path", "depth",
+                "feasibility", "support_count", "selected_for_ballot",
+            )
+        )  # fmt: skip
+        heading_filter = request.GET.get("heading", "")
+        if heading_filter.isdigit() and int(heading_filter) in names:
+            projects = projects.filter(heading_id=int(heading_filter))
+        page_obj = Paginator(projects, 50).get_page(request.GET.get("page"))
+        supported = set()
+        if request.user.is_authenticated and self.can_support():
+            supported = set(
+                BudgetSupport.objects.filter(
+                    budget=self, user=request.user, project__in=[p.pk for p in page_obj]
+                ).values_list("project_id", flat=True)
+            )
+        for project in page_obj:
+            project.heading_name = names.get(project.heading_id, "")
+            project.supported_by_me = project.pk in supported
+        context["projects"] = page_obj
+        context["heading_filter"] = heading_filter
         results = {
             r.heading_id: r for r in BudgetResult.objects.published().filter(heading__in=headings)
         }
         context["headings"] = [(heading, results.get(heading.pk)) for heading in headings]
         context["phase"] = self.current_phase()
+        context["timeline"] = self.timeline()
+        context["actions"] = permissions.actions(request.user, self, Site.find_for_request(request))
+        if request.user.is_authenticated and self.can_support():
+            context["supports_used"] = BudgetSupport.objects.filter(
+                budget=self, user=request.user
+            ).count()
         return context
+
+    def route_url(self, request, name, **kwargs):
+        return self.get_url(request) + self.reverse_subpage(name, kwargs=kwargs)
+
+    @path("submit/")
+    def submit(self, request):
+        return views().submit_project(request, self)
+
+    @path("projects/<int:project_id>/edit/")
+    def edit_project(self, request, project_id):
+        return views().edit_project(request, self, project_id)
+
+    @path("projects/<int:project_id>/support/")
+    def support_project(self, request, project_id):
+        return views().support_project(request, self, project_id)
 
     # Phases: what a citizen may do follows from the current phase (data, not code branches).
 
@@ -268,6 +326,32 @@ class BudgetPage(Page):
             return projects.filter(feasibility=Feasibility.FEASIBLE)
         return projects.exclude(feasibility=Feasibility.UNFEASIBLE)
 
+    def select_for_ballot(self):
+        """Put the most supported feasible projects of each heading on the ballot (its top N
+        and/or those reaching its threshold of supports) and take the others off; returns the
+        number put on. Ties are broken by the projects' order, then their ids."""
+        BudgetSupport.recount(self)
+        chosen = []
+        for heading in self.headings.all():
+            candidates = (
+                BudgetProjectPage.objects.live()
+                .child_of(self)
+                .filter(heading=heading, feasibility=Feasibility.FEASIBLE)
+                .order_by("-support_count", "file_order", "pk")
+            )
+            if heading.ballot_min_supports is not None:
+                candidates = candidates.filter(support_count__gte=heading.ballot_min_supports)
+            ids = list(candidates.values_list("pk", flat=True))
+            if heading.ballot_top_n is not None:
+                ids = ids[: heading.ballot_top_n]
+            chosen += ids
+        projects = BudgetProjectPage.objects.child_of(self)
+        with transaction.atomic():
+            projects.exclude(pk__in=chosen).update(selected_for_ballot=False)
+            projects.filter(pk__in=chosen).update(selected_for_ballot=True)
+            type(self).objects.filter(pk=self.pk).update(ballot_selected_at=timezone.now())
+        return len(chosen)
+
     def limits(self):
         """The ballot limits as the pure rules module and the importer read them."""
         return {name: getattr(self, name) for name in BALLOT_LIMITS}
@@ -328,7 +412,7 @@ class BudgetHeading(Orderable):
         return self.name
 
 
-class BudgetProjectPage(Page):
+class BudgetProjectPage(ImplementationTracked, Page):
     description = models.TextField(_("description"), blank=True)
     cost = models.DecimalField(_("cost"), max_digits=16, decimal_places=2)
     heading = models.ForeignKey(
@@ -407,7 +491,13 @@ class BudgetProjectPage(Page):
         verbose_name = _("budget project")
 
     def get_context(self, request, *args, **kwargs):
+        from wagtail.models import Site
+
+        from budgeting import permissions
+
         context = super().get_context(request, *args, **kwargs)
+        budget = BudgetPage.objects.get(pk=self.get_parent().pk)
+        site = Site.find_for_request(request)
         result = BudgetResult.objects.published().filter(heading_id=self.heading_id).first()
         entry = None
         if result:
@@ -419,8 +509,46 @@ class BudgetProjectPage(Page):
                 ),
                 None,
             )
-        context.update(result=result, entry=entry)
+        user = request.user
+        context.update(
+            result=result,
+            entry=entry,
+            budget=budget,
+            images=list(self.images.all()),
+            can_edit=user.is_authenticated
+            and permissions.edit_refusal(user, self, budget, site) is None,
+            edit_url=budget.route_url(request, "edit_project", project_id=self.pk),
+            support_url=budget.route_url(request, "support_project", project_id=self.pk),
+            support_open=budget.can_support() and self.feasibility == Feasibility.FEASIBLE,
+        )
+        if context["support_open"] and user.is_authenticated:
+            context["supported"] = BudgetSupport.objects.filter(project=self, user=user).exists()
+            context["support_refusal"] = permissions.support_refusal(user, self, budget, site)
         return context
+
+    @transaction.atomic
+    def review(self, feasibility, explanation, cost_estimate, by):
+        """Staff's assessment; the author is told (in-site and by mail) when it is decided."""
+        changed = (feasibility, explanation) != (self.feasibility, self.feasibility_explanation)
+        self.set_state(
+            feasibility=feasibility,
+            feasibility_explanation=explanation,
+            cost_estimate=cost_estimate,
+            reviewed_at=timezone.now(),
+            reviewed_by=by,
+        )
+        if changed and feasibility != Feasibility.PENDING and self.author_id:
+            from participation.notify import notify
+
+            notify([self.author], f"project_{feasibility}", self, note=explanation)
+        return changed
+
+    def implementation_posted(self, update):
+        """Tell the author that the project they proposed moves on."""
+        from participation.notify import notify
+
+        note = f"{update.get_status_display()} · {update.progress}% — {update.note}"
+        notify([self.author], "implementation", self, note=note)
 
     def with_content_json(self, content):
         obj = super().with_content_json(content)
@@ -438,6 +566,17 @@ class BudgetProjectPage(Page):
     def label(self):
         """The id outside tools know the project by."""
         return self.pabulib_id or str(self.pk)
+
+
+def funded_projects():
+    """Projects a published result funded: these get implementation updates."""
+    funded = []
+    for selected in BudgetResult.objects.published().values_list("selected", flat=True):
+        funded += selected
+    return BudgetProjectPage.objects.filter(pk__in=funded)
+
+
+register_trackable(funded_projects)
 
 
 def project_image_path(instance, filename):
@@ -490,6 +629,64 @@ class BudgetSupport(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.project_id}"
+
+    @classmethod
+    def give(cls, project, budget, user):
+        """Support a project; True if this call added the support (a repeat counts once).
+
+        The person's row is locked while their supports in this budget are counted, so two
+        supports sent at once cannot both pass the limit; the unique constraint keeps one
+        support per person and project; the counter moves in the same transaction.
+        """
+        from django.contrib.auth import get_user_model
+
+        with transaction.atomic():
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            if cls.objects.filter(project=project, user=user).exists():
+                return False
+            used = cls.objects.filter(budget=budget, user=user).count()
+            if used >= budget.supports_per_citizen:
+                raise SupportLimitReached(budget.supports_per_citizen)
+            try:
+                with transaction.atomic():
+                    cls.objects.create(project=project, budget=budget, user=user)
+            except IntegrityError:
+                return False
+            BudgetProjectPage.objects.filter(pk=project.pk).update(
+                support_count=F("support_count") + 1
+            )
+        return True
+
+    @classmethod
+    def withdraw(cls, project, user):
+        with transaction.atomic():
+            deleted, _counts = cls.objects.filter(project=project, user=user).delete()
+            if deleted:
+                BudgetProjectPage.objects.filter(pk=project.pk).update(
+                    support_count=F("support_count") - deleted
+                )
+        return bool(deleted)
+
+    @classmethod
+    def recount(cls, budget):
+        """Make every project's cached counter equal its rows again."""
+        counts = dict(
+            cls.objects.filter(budget=budget)
+            .values("project_id")
+            .annotate(n=models.Count("pk"))
+            .values_list("project_id", "n")
+        )
+        for project in BudgetProjectPage.objects.child_of(budget).only("pk", "support_count"):
+            if project.support_count != counts.get(project.pk, 0):
+                BudgetProjectPage.objects.filter(pk=project.pk).update(
+                    support_count=counts.get(project.pk, 0)
+                )
+
+
+class SupportLimitReached(Exception):
+    def __init__(self, limit):
+        super().__init__(limit)
+        self.limit = limit
 
 
 BALLOT_CHANNELS = [*Channel.choices, ("imported", _("Imported file"))]

@@ -222,6 +222,7 @@ class BudgetPage(RoutablePageMixin, Page):
         context["headings"] = [(heading, results.get(heading.pk)) for heading in headings]
         context["phase"] = self.current_phase()
         context["timeline"] = self.timeline()
+        context["submit_url"] = self.route_url(request, "submit")
         context["actions"] = permissions.actions(request.user, self, Site.find_for_request(request))
         if request.user.is_authenticated and self.can_support():
             context["supports_used"] = BudgetSupport.objects.filter(

@@ -110,7 +110,9 @@ def edit_project(request, budget, project_id):
         with transaction.atomic():
             for name in ("title", "description", "cost", "heading", "latitude", "longitude"):
                 setattr(project, name, data.get(name))
-            project.save_revision(user=request.user, log_action=True).publish(user=request.user)
+            project.save_revision(user=request.user, log_action=True).publish(
+                user=request.user, skip_permission_checks=True
+            )
             _save_image(project, form)
         messages.success(request, _("Your changes are saved."))
         return redirect(project.get_url(request))

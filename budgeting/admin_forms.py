@@ -44,13 +44,22 @@ class BudgetPageForm(WagtailAdminPageForm):
         for name in FROZEN_FIELDS:
             if name in self.fields and name in cleaned and cleaned[name] != getattr(stored, name):
                 self.add_error(name, frozen_message())
-        self._check_headings(stored)
         return cleaned
+
+    def is_valid(self):
+        """The headings' formset is cleaned after the page's own fields: check it here."""
+        valid = super().is_valid()
+        page = self.instance
+        if page.pk:
+            stored = type(page).objects.get(pk=page.pk)
+            if stored.settings_frozen() and self._check_headings(stored):
+                return False
+        return valid
 
     def _check_headings(self, stored):
         formset = self.formsets.get("headings")
         if formset is None:
-            return
+            return False
         amounts = dict(stored.headings.values_list("pk", "amount"))
         changed = False
         for form in formset.forms:
@@ -75,3 +84,4 @@ class BudgetPageForm(WagtailAdminPageForm):
                     % {"why": frozen_message()}
                 ),
             )
+        return changed

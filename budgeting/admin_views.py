@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from budgeting.jobs import run_tally
-from budgeting.models import BudgetHeading, BudgetPage, BudgetResult, Rule
+from budgeting.models import (
+    BudgetHeading,
+    BudgetPage,
+    BudgetProjectPage,
+    BudgetResult,
+    Feasibility,
+    PhaseKind,
+    Rule,
+)
 from cms.jobs import enqueue
 
 
@@ -85,3 +93,159 @@ def publish(request, page_id, result_id):
     if updated:
         messages.success(request, _("The result is published."))
     return redirect("budgeting_admin:results", page.pk)
+
+
+# Running the process: phases by hand, the review of projects, the selection for the ballot.
+
+
+class ReviewForm(forms.Form):
+    feasibility = forms.ChoiceField(choices=Feasibility.choices, label=gettext_lazy("Feasibility"))
+    explanation = forms.CharField(
+        label=gettext_lazy("Public explanation"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Shown on the project's page and sent to its author."),
+    )
+    cost_estimate = forms.DecimalField(
+        label=gettext_lazy("Staff cost estimate"),
+        required=False,
+        max_digits=16,
+        decimal_places=0,
+        min_value=0,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("feasibility") == Feasibility.UNFEASIBLE
+            and not (data.get("explanation") or "").strip()
+        ):
+            self.add_error("explanation", _("Explain in public why the project is not feasible."))
+        return data
+
+
+class BulkReviewForm(ReviewForm):
+    projects = forms.ModelMultipleChoiceField(
+        queryset=BudgetProjectPage.objects.none(),
+        label=gettext_lazy("Projects"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Choose at least one project.")},
+    )
+
+    def __init__(self, *args, page, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = BudgetProjectPage.objects.child_of(page)
+        del self.fields["cost_estimate"]
+
+
+def process(request, page_id):
+    """The budget's process screen: its phase, moving it on, and every project's review."""
+    from django.core.paginator import Paginator
+
+    page = _page(request, page_id)
+    projects = (
+        BudgetProjectPage.objects.child_of(page)
+        .select_related("heading", "author")
+        .order_by("file_order", "pk")
+    )
+    feasibility = request.GET.get("feasibility", "")
+    if feasibility in Feasibility.values:
+        projects = projects.filter(feasibility=feasibility)
+    form = BulkReviewForm(request.POST or None, page=page)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        told = 0
+        with transaction.atomic():
+            for project in data["projects"]:
+                told += project.review(
+                    data["feasibility"],
+                    data["explanation"].strip(),
+                    project.cost_estimate,
+                    request.user,
+                )
+        messages.success(
+            request,
+            _("%(count)d projects reviewed.") % {"count": len(data["projects"])},
+        )
+        return redirect("budgeting_admin:process", page.pk)
+    return TemplateResponse(
+        request,
+        "budgeting/admin/process.html",
+        {
+            "page": page,
+            "phase": page.current_phase(),
+            "next_kind": page.next_phase_kind(),
+            "next_label": PhaseKind(page.next_phase_kind()).label if page.next_phase_kind() else "",
+            "projects": Paginator(projects, 50).get_page(request.GET.get("p")),
+            "form": form,
+            "feasibility": feasibility,
+            "feasibility_choices": Feasibility.choices,
+            "frozen": page.settings_frozen(),
+        },
+    )
+
+
+def review_project(request, page_id, project_id):
+    page = _page(request, page_id)
+    project = get_object_or_404(BudgetProjectPage.objects.child_of(page), pk=project_id)
+    form = ReviewForm(
+        request.POST or None,
+        initial={
+            "feasibility": project.feasibility,
+            "explanation": project.feasibility_explanation,
+            "cost_estimate": project.cost_estimate,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        project.review(
+            data["feasibility"], data["explanation"].strip(), data["cost_estimate"], request.user
+        )
+        messages.success(
+            request, _("The review of “%(title)s” is saved.") % {"title": project.title}
+        )
+        return redirect("budgeting_admin:process", page.pk)
+    return TemplateResponse(
+        request,
+        "budgeting/admin/review.html",
+        {"page": page, "project": project, "form": form},
+    )
+
+
+@require_POST
+def next_phase(request, page_id):
+    page = _page(request, page_id)
+    kind = page.next_phase_kind()
+    if not kind:
+        messages.error(request, _("The budget is in its last phase."))
+        return redirect("budgeting_admin:process", page.pk)
+    BudgetPage.objects.filter(pk=page.pk).update(phase_override=kind)
+    if page.live:
+        # Keep the latest revision in step, so publishing it later does not move the phase back.
+        page.phase_override = kind
+        revision = page.save_revision(user=request.user, log_action=True)
+        revision.publish(user=request.user)
+    messages.success(
+        request, _("The budget is now in the phase: %(phase)s.") % {"phase": PhaseKind(kind).label}
+    )
+    return redirect("budgeting_admin:process", page.pk)
+
+
+@require_POST
+def follow_dates(request, page_id):
+    page = _page(request, page_id)
+    page.phase_override = ""
+    revision = page.save_revision(user=request.user, log_action=True)
+    if page.live:
+        revision.publish(user=request.user)
+    messages.success(request, _("The budget follows its phases' dates again."))
+    return redirect("budgeting_admin:process", page.pk)
+
+
+@require_POST
+def select_for_ballot(request, page_id):
+    page = _page(request, page_id)
+    count = page.select_for_ballot()
+    messages.success(request, _("%(count)d projects are on the ballot.") % {"count": count})
+    return redirect("budgeting_admin:process", page.pk)

@@ -8,20 +8,24 @@ gives the file back and one voter cannot get two ballots for one heading); ballo
 from online envelopes (voting's secret ballot, part 2) have a blank `voter_id`.
 """
 
+import os
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from budgeting.admin_forms import BudgetPageForm
+from participation.models.implementation import ImplementationTracked, register_trackable
 from voting.models import Channel
 
 # The pabulib META limits a budget keeps as fields of its own (read by the rules and the exchange).
@@ -75,12 +79,46 @@ class BudgetPageQuerySet(PageQuerySet):
 BudgetPageManager = PageManager.from_queryset(BudgetPageQuerySet)
 
 
-class BudgetPage(Page):
+def views():
+    """The citizens' views (imported late: they import this module)."""
+    from budgeting import views
+
+    return views
+
+
+# The order a budget's phases run in; "move to the next phase" follows it.
+PHASE_ORDER = [kind for kind, _label in PhaseKind.choices]
+# From this phase on, the ballot and counting settings may no longer change.
+FROZEN_FROM = PhaseKind.BALLOTING
+
+
+class Feasibility(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    FEASIBLE = "feasible", _("Feasible")
+    UNFEASIBLE = "unfeasible", _("Not feasible")
+
+
+class BudgetPage(RoutablePageMixin, Page):
     """One edition of a municipality's participatory budget."""
 
     objects = BudgetPageManager()
 
     intro = models.TextField(_("introduction"), blank=True)
+    phase_override = models.CharField(
+        _("current phase set by hand"),
+        max_length=30,
+        choices=PhaseKind.choices,
+        blank=True,
+        help_text=_("Leave empty to follow the phases' dates."),
+    )
+    supports_per_citizen = models.PositiveIntegerField(
+        _("supports per citizen"),
+        default=10,
+        help_text=_("How many projects one citizen may support in the selecting phase."),
+    )
+    ballot_selected_at = models.DateTimeField(
+        _("projects put on the ballot"), null=True, blank=True
+    )
     ballot_kind = models.CharField(
         _("ballot kind"), max_length=20, choices=BallotKind.choices, default=BallotKind.APPROVAL
     )
@@ -128,6 +166,10 @@ class BudgetPage(Page):
         FieldPanel("intro"),
         InlinePanel("headings", label=_("headings"), min_num=1),
         InlinePanel("phases", label=_("phases")),
+        MultiFieldPanel(
+            [FieldPanel("phase_override"), FieldPanel("supports_per_citizen")],
+            heading=_("Running the process"),
+        ),
     ]
     settings_panels = [
         MultiFieldPanel(
@@ -144,6 +186,7 @@ class BudgetPage(Page):
         *Page.settings_panels,
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
+    base_form_class = BudgetPageForm
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["budgeting.BudgetProjectPage"]
@@ -154,32 +197,174 @@ class BudgetPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
+        from wagtail.models import Site
+
+        from budgeting import permissions
 
         context = super().get_context(request, *args, **kwargs)
         headings = list(self.headings.order_by("sort_order", "pk"))
+        names = {heading.pk: heading.name for heading in headings}
         projects = (
             BudgetProjectPage.objects.visible()
             .child_of(self)
             .order_by("file_order", "pk")
-            .only("title", "cost", "heading_id", "pabulib_id", "url_path", "path", "depth")
-        )
-        context["projects"] = Paginator(projects, 50).get_page(request.GET.get("page"))
+            .only(
+                "title", "cost", "heading_id", "pabulib_id", "url_path", "path", "depth",
+                "feasibility", "support_count", "selected_for_ballot",
+            )
+        )  # fmt: skip
+        heading_filter = request.GET.get("heading", "")
+        if heading_filter.isdigit() and int(heading_filter) in names:
+            projects = projects.filter(heading_id=int(heading_filter))
+        page_obj = Paginator(projects, 50).get_page(request.GET.get("page"))
+        supported = set()
+        if request.user.is_authenticated and self.can_support():
+            supported = set(
+                BudgetSupport.objects.filter(
+                    budget=self, user=request.user, project__in=[p.pk for p in page_obj]
+                ).values_list("project_id", flat=True)
+            )
+        for project in page_obj:
+            project.heading_name = names.get(project.heading_id, "")
+            project.supported_by_me = project.pk in supported
+        context["projects"] = page_obj
+        context["heading_filter"] = heading_filter
         results = {
             r.heading_id: r for r in BudgetResult.objects.published().filter(heading__in=headings)
         }
         context["headings"] = [(heading, results.get(heading.pk)) for heading in headings]
         context["phase"] = self.current_phase()
+        context["timeline"] = self.timeline()
+        context["submit_url"] = self.route_url(request, "submit")
+        context["actions"] = permissions.actions(request.user, self, Site.find_for_request(request))
+        if request.user.is_authenticated and self.can_support():
+            context["supports_used"] = BudgetSupport.objects.filter(
+                budget=self, user=request.user
+            ).count()
         return context
 
+    def route_url(self, request, name, **kwargs):
+        return self.get_url(request) + self.reverse_subpage(name, kwargs=kwargs)
+
+    @path("submit/")
+    def submit(self, request):
+        return views().submit_project(request, self)
+
+    @path("projects/<int:project_id>/edit/")
+    def edit_project(self, request, project_id):
+        return views().edit_project(request, self, project_id)
+
+    @path("projects/<int:project_id>/support/")
+    def support_project(self, request, project_id):
+        return views().support_project(request, self, project_id)
+
+    # Phases: what a citizen may do follows from the current phase (data, not code branches).
+
     def current_phase(self, now=None):
-        """The phase running at `now` (the latest started one whose end has not passed)."""
+        """The phase running now: the one staff set by hand, else the latest started dated one
+        whose end has not passed (None between phases). May be an unsaved row when the phase
+        set by hand has no dates."""
+        phases = list(self.phases.all())
+        if self.phase_override:
+            by_kind = [phase for phase in phases if phase.kind == self.phase_override]
+            return by_kind[0] if by_kind else BudgetPhase(page=self, kind=self.phase_override)
         now = now or timezone.now()
         running = [
             phase
-            for phase in self.phases.all()
+            for phase in phases
             if phase.start <= now and (phase.end is None or now < phase.end)
         ]
         return max(running, key=lambda phase: phase.start, default=None)
+
+    def current_kind(self, now=None):
+        phase = self.current_phase(now)
+        return phase.kind if phase else ""
+
+    def timeline(self, now=None):
+        """Every phase in the order they run, each with `is_current`, `is_past` (for the page)."""
+        current = self.current_kind(now)
+        position = PHASE_ORDER.index(current) if current else None
+        now = now or timezone.now()
+        rows = sorted(self.phases.all(), key=lambda p: (PHASE_ORDER.index(p.kind), p.start))
+        for phase in rows:
+            phase.is_current = phase.kind == current
+            phase.is_past = (
+                PHASE_ORDER.index(phase.kind) < position
+                if position is not None
+                else (phase.end is not None and phase.end <= now)
+            )
+        return rows
+
+    def next_phase_kind(self, now=None):
+        """The phase that comes after the current one among this budget's phases (or in order)."""
+        current = self.current_kind(now)
+        kinds = sorted({p.kind for p in self.phases.all()}, key=PHASE_ORDER.index) or PHASE_ORDER
+        if not current:
+            return kinds[0]
+        later = [kind for kind in kinds if PHASE_ORDER.index(kind) > PHASE_ORDER.index(current)]
+        return later[0] if later else ""
+
+    def has_phase(self, kind):
+        return any(phase.kind == kind for phase in self.phases.all())
+
+    def can_submit(self, now=None):
+        return self.current_kind(now) == PhaseKind.ACCEPTING_PROJECTS
+
+    def can_edit_projects(self, now=None):
+        """Authors edit their projects until the review starts."""
+        return self.current_kind(now) in ("", PhaseKind.INFORMATION, PhaseKind.ACCEPTING_PROJECTS)
+
+    def can_support(self, now=None):
+        return self.current_kind(now) == PhaseKind.SELECTING
+
+    def can_vote(self, now=None):
+        return self.current_kind(now) == PhaseKind.BALLOTING
+
+    def settings_frozen(self, now=None):
+        """Ballot kind, limits, headings' amounts and rule are frozen once balloting opens."""
+        current = self.current_kind(now)
+        if current and PHASE_ORDER.index(current) >= PHASE_ORDER.index(FROZEN_FROM):
+            return True
+        if not self.pk:
+            return False
+        return BudgetBallot.objects.filter(heading__page=self).exists()
+
+    def ballot_projects(self):
+        """The projects on the ballot: those selected by supports when the budget has a
+        selecting phase; otherwise every feasible one (every one not found unfeasible when the
+        budget has no review either, as an imported budget)."""
+        projects = BudgetProjectPage.objects.live().child_of(self)
+        if self.has_phase(PhaseKind.SELECTING):
+            return projects.filter(selected_for_ballot=True)
+        if self.has_phase(PhaseKind.REVIEW):
+            return projects.filter(feasibility=Feasibility.FEASIBLE)
+        return projects.exclude(feasibility=Feasibility.UNFEASIBLE)
+
+    def select_for_ballot(self):
+        """Put the most supported feasible projects of each heading on the ballot (its top N
+        and/or those reaching its threshold of supports) and take the others off; returns the
+        number put on. Ties are broken by the projects' order, then their ids."""
+        BudgetSupport.recount(self)
+        chosen = []
+        for heading in self.headings.all():
+            candidates = (
+                BudgetProjectPage.objects.live()
+                .child_of(self)
+                .filter(heading=heading, feasibility=Feasibility.FEASIBLE)
+                .order_by("-support_count", "file_order", "pk")
+            )
+            if heading.ballot_min_supports is not None:
+                candidates = candidates.filter(support_count__gte=heading.ballot_min_supports)
+            ids = list(candidates.values_list("pk", flat=True))
+            if heading.ballot_top_n is not None:
+                ids = ids[: heading.ballot_top_n]
+            chosen += ids
+        projects = BudgetProjectPage.objects.child_of(self)
+        with transaction.atomic():
+            projects.exclude(pk__in=chosen).update(selected_for_ballot=False)
+            projects.filter(pk__in=chosen).update(selected_for_ballot=True)
+            type(self).objects.filter(pk=self.pk).update(ballot_selected_at=timezone.now())
+        return len(chosen)
 
     def limits(self):
         """The ballot limits as the pure rules module and the importer read them."""
@@ -214,8 +399,25 @@ class BudgetHeading(Orderable):
     name = models.CharField(_("name"), max_length=200)
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     district = models.CharField(_("district"), max_length=200, blank=True)
+    ballot_top_n = models.PositiveIntegerField(
+        _("projects on the ballot"),
+        null=True,
+        blank=True,
+        help_text=_("The most supported projects that go to the ballot (empty: no limit)."),
+    )
+    ballot_min_supports = models.PositiveIntegerField(
+        _("supports needed for the ballot"),
+        null=True,
+        blank=True,
+        help_text=_("Projects with at least this many supports go to the ballot (empty: any)."),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("amount"), FieldPanel("district")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("amount"),
+        FieldPanel("district"),
+        FieldRowPanel([FieldPanel("ballot_top_n"), FieldPanel("ballot_min_supports")]),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("heading")
@@ -224,7 +426,7 @@ class BudgetHeading(Orderable):
         return self.name
 
 
-class BudgetProjectPage(Page):
+class BudgetProjectPage(ImplementationTracked, Page):
     objects = BudgetPageManager()
 
     description = models.TextField(_("description"), blank=True)
@@ -247,6 +449,45 @@ class BudgetProjectPage(Page):
     )
     extra = models.JSONField(_("other columns"), default=dict, blank=True)
 
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="budget_projects",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # State: written by the review, the supports and the selection, never rolled back by a
+    # revision (see with_content_json).
+    feasibility = models.CharField(
+        _("feasibility"),
+        max_length=12,
+        choices=Feasibility.choices,
+        default=Feasibility.PENDING,
+        db_index=True,
+    )
+    feasibility_explanation = models.TextField(_("public explanation of the review"), blank=True)
+    cost_estimate = models.DecimalField(
+        _("staff cost estimate"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    support_count = models.PositiveIntegerField(_("supports"), default=0)
+    selected_for_ballot = models.BooleanField(_("on the ballot"), default=False, db_index=True)
+
+    STATE_FIELDS = (
+        "author_id", "submitted_at", "feasibility", "feasibility_explanation", "cost_estimate",
+        "reviewed_at", "reviewed_by_id", "support_count", "selected_for_ballot",
+    )  # fmt: skip
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("description"),
@@ -266,7 +507,13 @@ class BudgetProjectPage(Page):
         verbose_name = _("budget project")
 
     def get_context(self, request, *args, **kwargs):
+        from wagtail.models import Site
+
+        from budgeting import permissions
+
         context = super().get_context(request, *args, **kwargs)
+        budget = BudgetPage.objects.get(pk=self.get_parent().pk)
+        site = Site.find_for_request(request)
         result = BudgetResult.objects.published().filter(heading_id=self.heading_id).first()
         entry = None
         if result:
@@ -278,13 +525,184 @@ class BudgetProjectPage(Page):
                 ),
                 None,
             )
-        context.update(result=result, entry=entry)
+        user = request.user
+        context.update(
+            result=result,
+            entry=entry,
+            budget=budget,
+            images=list(self.images.all()),
+            can_edit=user.is_authenticated
+            and permissions.edit_refusal(user, self, budget, site) is None,
+            edit_url=budget.route_url(request, "edit_project", project_id=self.pk),
+            support_url=budget.route_url(request, "support_project", project_id=self.pk),
+            support_open=budget.can_support() and self.feasibility == Feasibility.FEASIBLE,
+        )
+        if context["support_open"] and user.is_authenticated:
+            context["supported"] = BudgetSupport.objects.filter(project=self, user=user).exists()
+            context["support_refusal"] = permissions.support_refusal(user, self, budget, site)
         return context
+
+    @transaction.atomic
+    def review(self, feasibility, explanation, cost_estimate, by):
+        """Staff's assessment; the author is told (in-site and by mail) when it is decided."""
+        changed = (feasibility, explanation) != (self.feasibility, self.feasibility_explanation)
+        self.set_state(
+            feasibility=feasibility,
+            feasibility_explanation=explanation,
+            cost_estimate=cost_estimate,
+            reviewed_at=timezone.now(),
+            reviewed_by=by,
+        )
+        if changed and feasibility != Feasibility.PENDING and self.author_id:
+            from participation.notify import notify
+
+            notify([self.author], f"project_{feasibility}", self, note=explanation)
+        return changed
+
+    def implementation_posted(self, update):
+        """Tell the author that the project they proposed moves on."""
+        from participation.notify import notify
+
+        note = f"{update.get_status_display()} · {update.progress}% — {update.note}"
+        notify([self.author], "implementation", self, note=note)
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.STATE_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    def set_state(self, **fields):
+        """Write state fields straight to the row, leaving content and revisions alone."""
+        type(self).objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
 
     @property
     def label(self):
         """The id outside tools know the project by."""
         return self.pabulib_id or str(self.pk)
+
+
+def funded_projects():
+    """Projects a published result funded: these get implementation updates."""
+    funded = []
+    for selected in BudgetResult.objects.published().values_list("selected", flat=True):
+        funded += selected
+    return BudgetProjectPage.objects.filter(pk__in=funded)
+
+
+register_trackable(funded_projects)
+
+
+def project_image_path(instance, filename):
+    """An unguessable name, whatever the citizen called the file."""
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"budget_projects/{uuid.uuid4().hex}{extension}"
+
+
+class BudgetProjectImage(models.Model):
+    """An image a citizen (or staff) attached to a project; checked like proposal images."""
+
+    project = models.ForeignKey(BudgetProjectPage, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(upload_to=project_image_path)
+    alt = models.CharField(_("image description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("project image")
+        verbose_name_plural = _("project images")
+
+    def __str__(self):
+        return self.alt or os.path.basename(self.file.name)
+
+
+class BudgetSupport(models.Model):
+    """One citizen's support for one project in the selecting phase (one per citizen and project).
+
+    `budget` is kept on the row so that the per-citizen limit is one indexed count.
+    """
+
+    project = models.ForeignKey(
+        BudgetProjectPage, on_delete=models.CASCADE, related_name="supports"
+    )
+    budget = models.ForeignKey(BudgetPage, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="budget_supports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("project support")
+        verbose_name_plural = _("project supports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"], name="budgeting_one_support_per_user"
+            )
+        ]
+        indexes = [models.Index(fields=["budget", "user"])]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.project_id}"
+
+    @classmethod
+    def give(cls, project, budget, user):
+        """Support a project; True if this call added the support (a repeat counts once).
+
+        The person's row is locked while their supports in this budget are counted, so two
+        supports sent at once cannot both pass the limit; the unique constraint keeps one
+        support per person and project; the counter moves in the same transaction.
+        """
+        from django.contrib.auth import get_user_model
+
+        with transaction.atomic():
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            if cls.objects.filter(project=project, user=user).exists():
+                return False
+            used = cls.objects.filter(budget=budget, user=user).count()
+            if used >= budget.supports_per_citizen:
+                raise SupportLimitReached(budget.supports_per_citizen)
+            try:
+                with transaction.atomic():
+                    cls.objects.create(project=project, budget=budget, user=user)
+            except IntegrityError:
+                return False
+            BudgetProjectPage.objects.filter(pk=project.pk).update(
+                support_count=F("support_count") + 1
+            )
+        return True
+
+    @classmethod
+    def withdraw(cls, project, user):
+        with transaction.atomic():
+            deleted, _counts = cls.objects.filter(project=project, user=user).delete()
+            if deleted:
+                BudgetProjectPage.objects.filter(pk=project.pk).update(
+                    support_count=F("support_count") - deleted
+                )
+        return bool(deleted)
+
+    @classmethod
+    def recount(cls, budget):
+        """Make every project's cached counter equal its rows again."""
+        counts = dict(
+            cls.objects.filter(budget=budget)
+            .values("project_id")
+            .annotate(n=models.Count("pk"))
+            .values_list("project_id", "n")
+        )
+        for project in BudgetProjectPage.objects.child_of(budget).only("pk", "support_count"):
+            if project.support_count != counts.get(project.pk, 0):
+                BudgetProjectPage.objects.filter(pk=project.pk).update(
+                    support_count=counts.get(project.pk, 0)
+                )
+
+
+class SupportLimitReached(Exception):
+    def __init__(self, limit):
+        super().__init__(limit)
+        self.limit = limit
 
 
 BALLOT_CHANNELS = [*Channel.choices, ("imported", _("Imported file"))]

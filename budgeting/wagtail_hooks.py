@@ -16,6 +16,15 @@ def register_budgeting_urls():
             admin_views.publish,
             name="publish",
         ),
+        path("<int:page_id>/process/", admin_views.process, name="process"),
+        path(
+            "<int:page_id>/projects/<int:project_id>/review/",
+            admin_views.review_project,
+            name="review",
+        ),
+        path("<int:page_id>/next-phase/", admin_views.next_phase, name="next_phase"),
+        path("<int:page_id>/follow-dates/", admin_views.follow_dates, name="follow_dates"),
+        path("<int:page_id>/select/", admin_views.select_for_ballot, name="select"),
     ]
     return [path("budgeting/", include((urls, "budgeting_admin")))]
 
@@ -26,6 +35,12 @@ def results_button(page, user, view_name, next_url=None):
         issubclass(page.specific_class or type(page), BudgetPage)
         and page.permissions_for_user(user).can_publish()
     ):
+        yield Button(
+            _("Run the process: phases and review"),
+            reverse("budgeting_admin:process", args=[page.pk]),
+            icon_name="tasks",
+            priority=79,
+        )
         yield Button(
             _("Count and publish results"),
             reverse("budgeting_admin:results", args=[page.pk]),

@@ -142,9 +142,14 @@ def _tables():
         ),
         Table(
             "implementation_updates.csv",
-            _("Progress reports on adopted proposals"),
+            _("Progress reports on adopted proposals and funded budget projects"),
             [
-                c("proposal_id", "integer", _("Proposal id"), lambda u: u.proposal_id),
+                c(
+                    "page_id",
+                    "integer",
+                    _("Id of the proposal or budget project (as in the API)"),
+                    lambda u: u.page_id,
+                ),
                 c("status", "text", _("Status code"), lambda u: u.status),
                 c("progress", "integer", _("Progress in percent"), lambda u: u.progress),
                 c("date", "date", _("Date of the report"), lambda u: _date(u.date)),
@@ -400,8 +405,8 @@ def _rows(sites):
         .filter(proposal_id__in=proposal_ids)
         .order_by("proposal_id", "created_at", "pk"),
         "implementation_updates.csv": public.ImplementationUpdate.objects.filter(
-            proposal_id__in=proposal_ids
-        ).order_by("proposal_id", "date", "pk"),
+            page_id__in=proposal_ids + [project.pk for project in projects]
+        ).order_by("page_id", "date", "pk"),
         "debates.csv": with_site(public.debates(sites).order_by("pk")),
         "comments.csv": public.comments(sites).order_by("pk").iterator(chunk_size=2000),
         "polls.csv": polls,

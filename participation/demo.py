@@ -214,7 +214,7 @@ def _advance(proposal, stage, site, staff, citizens):
     )
     if decision == Stage.ADOPTED:
         ImplementationUpdate.objects.create(
-            proposal=proposal,
+            page=proposal,
             status="in_progress",
             progress=40,
             note="시범 구간 공사를 시작했습니다.",
@@ -222,7 +222,7 @@ def _advance(proposal, stage, site, staff, citizens):
         )
     if stage == Stage.IMPLEMENTED:
         ImplementationUpdate.objects.create(
-            proposal=proposal,
+            page=proposal,
             status="completed",
             progress=100,
             note="모든 구간에서 운영을 시작했습니다.",

@@ -26,6 +26,22 @@ NOTIFICATION_MAIL = "participation.notify.build_notification_mail"
 # Kinds that may happen more than once about one object; the others are told once per
 # person and object, whatever happens twice (a database constraint holds it).
 REPEATABLE_KINDS = {"moderation_requested", "changes_requested", "implementation", "debate_closed"}
+# Other apps' kinds: callables returning {kind: (subject, body)}, read in the recipient's language.
+_MESSAGE_PROVIDERS = []
+
+
+def register_messages(provider, repeatable=()):
+    """Let another app (budgets…) tell people through the same notifications and mails."""
+    _MESSAGE_PROVIDERS.append(provider)
+    REPEATABLE_KINDS.update(repeatable)
+    return provider
+
+
+def _messages():
+    messages = _proposal_messages()
+    for provider in _MESSAGE_PROVIDERS:
+        messages.update(provider())
+    return messages
 
 
 def _proposal_messages():
@@ -105,7 +121,7 @@ def _write(user_ids, kind, obj, note, event):
     rows = []
     for user in recipients:
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject_template, body_template = _proposal_messages()[kind]
+            subject_template, body_template = _messages()[kind]
             rows.append(
                 Notification(
                     recipient=user,

@@ -11,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from cms import scope
 from participation import admin_views, permissions, review_views
 from participation.models import Area, ImplementationUpdate, ModerationAction, Topic, UserBlock
+from participation.models.implementation import trackable_pages
 
 
 class TopicViewSet(SnippetViewSet):
@@ -68,17 +69,17 @@ def _by_moderated_site(queryset, user):
 def _by_staff_site(queryset, user):
     if user.is_superuser:
         return queryset
-    return queryset.filter(scope.pages_within(scope.staff_sites(user), "proposal__path"))
+    return queryset.filter(scope.pages_within(scope.staff_sites(user), "page__path"))
 
 
 @_scoped_by(_by_staff_site)
 class ImplementationUpdateViewSet(ModelViewSet):
     model = ImplementationUpdate
     icon = "tasks"
-    form_fields = ["proposal", "status", "progress", "date", "note"]
-    list_display = ["proposal", "status", "progress", "date"]
+    form_fields = ["page", "status", "progress", "date", "note"]
+    list_display = ["page", "status", "progress", "date"]
     list_filter = ["status"]
-    list_export = ["proposal", "status", "progress", "date", "note"]
+    list_export = ["page", "status", "progress", "date", "note"]
     add_to_admin_menu = False
 
     def get_form_class(self, for_update=False):
@@ -92,7 +93,8 @@ class ImplementationUpdateViewSet(ModelViewSet):
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                field = self.fields["proposal"]
+                field = self.fields["page"]
+                field.queryset = trackable_pages()
                 if self.for_user is not None:
                     field.queryset = _by_staff_site(field.queryset, self.for_user)
 

@@ -323,9 +323,8 @@ def after_support(proposal):
 
 
 @transaction.atomic
-def implementation_posted(update):
+def implementation_posted(proposal, update):
     """Staff posted progress on an adopted proposal: put it on the timeline and tell people."""
-    proposal = update.proposal
     note = f"{update.get_status_display()} · {update.progress}% — {update.note}"
     ProposalEvent.objects.create(
         proposal=proposal,

@@ -11,9 +11,9 @@ from participation.models.comments import (
 from participation.models.config import Area, ParticipationSettings, Topic
 from participation.models.debates import DebateIndexPage, DebatePage, DebateVote
 from participation.models.follows import Follow
+from participation.models.implementation import ImplementationTracked, ImplementationUpdate
 from participation.models.notifications import EmailPreference, Notification
 from participation.models.proposals import (
-    ImplementationUpdate,
     ProposalEvent,
     ProposalFile,
     ProposalIndexPage,
@@ -35,6 +35,7 @@ __all__ = [
     "DiscussionSettings",
     "EmailPreference",
     "Follow",
+    "ImplementationTracked",
     "ImplementationUpdate",
     "ModerationAction",
     "ModerationTask",

@@ -17,6 +17,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from participation.models.comments import Commentable
+from participation.models.implementation import ImplementationTracked, register_trackable
 from participation.sanitize import clean_citizen_html
 from participation.validators import validate_attachment, validate_image
 
@@ -135,7 +136,7 @@ class ProposalQuerySet(PageQuerySet):
 ProposalManager = PageManager.from_queryset(ProposalQuerySet)
 
 
-class ProposalPage(Commentable, Page):
+class ProposalPage(ImplementationTracked, Commentable, Page):
     """A citizen's policy proposal, carried through the municipality's proposal workflow.
 
     The workflow tasks keep ``stage`` and the stage dates up to date; these state fields
@@ -329,9 +330,11 @@ class ProposalPage(Commentable, Page):
         """Live polls that put this proposal to the public (their ``source_page`` is it)."""
         return list(self.polls.live().order_by("pk").specific())
 
-    @cached_property
-    def latest_implementation(self):
-        return self.implementation_updates.order_by("-date", "-pk").first()
+    def implementation_posted(self, update):
+        """An update on carrying it out: the proposal's timeline, stage and followers."""
+        from participation.workflow import implementation_posted
+
+        implementation_posted(self, update)
 
     @property
     def card_image(self):
@@ -371,6 +374,11 @@ class ProposalPage(Commentable, Page):
             if not can_see_proposal(request.user, self, Site.find_for_request(request)):
                 raise Http404
         return super().serve(request, *args, **kwargs)
+
+
+register_trackable(
+    lambda: ProposalPage.objects.filter(stage__in=["adopted", "partly_adopted", "implemented"])
+)
 
 
 class ProposalEventQuerySet(models.QuerySet):
@@ -428,61 +436,6 @@ class ProposalEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
-
-
-class ImplementationUpdate(models.Model):
-    """Staff report on carrying out an adopted proposal."""
-
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DELAYED = "delayed", _("Delayed")
-        COMPLETED = "completed", _("Completed")
-
-    proposal = models.ForeignKey(
-        ProposalPage,
-        verbose_name=_("proposal"),
-        on_delete=models.CASCADE,
-        related_name="implementation_updates",
-        limit_choices_to={"stage__in": ["adopted", "partly_adopted", "implemented"]},
-    )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    date = models.DateField(_("date"), default=timezone.localdate)
-    note = models.TextField(_("note"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    panels = [
-        FieldPanel("proposal"),
-        FieldPanel("status"),
-        FieldPanel("progress"),
-        FieldPanel("date"),
-        FieldPanel("note"),
-    ]
-
-    class Meta:
-        ordering = ["-date", "-pk"]
-        verbose_name = _("implementation update")
-        verbose_name_plural = _("implementation updates")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="implementation_progress_at_most_100"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.proposal} — {self.get_status_display()} {self.progress}%"
-
-    def save(self, *args, **kwargs):
-        creating = self._state.adding
-        super().save(*args, **kwargs)
-        if creating:
-            from participation.workflow import implementation_posted
-
-            implementation_posted(self)
 
 
 def private_storage():

@@ -116,7 +116,7 @@ def test_submit_moderate_support_adopt_and_implement(client, town, citizen, run_
         response = client.post(
             reverse("implementationupdate:add"),
             {
-                "proposal": proposal.pk,
+                "page": proposal.pk,
                 "status": "in_progress",
                 "progress": "40",
                 "date": "2026-03-02",

@@ -154,3 +154,29 @@ def connect_signals():
         post_delete.connect(
             new_generation, sender=model, dispatch_uid=f"{uid}.{model.__name__}.deleted"
         )
+
+
+class CachedSiteMiddleware:
+    """Finds the request's Wagtail Site from the cache instead of a query per request.
+
+    Wagtail keeps the Site it finds on the request (`request._wagtail_site`) but looks it up
+    again on every request; the answer changes only when Sites do (a new generation).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from wagtail.models import Site
+
+        try:
+            key = f"site:{generation()}:{request.get_host()}:{request.get_port()}"
+        except Exception:  # DisallowedHost: let Django answer as it would
+            return self.get_response(request)
+        site = cache.get(key)
+        if site is None:
+            site = Site._find_for_request(request)
+            if site is not None:
+                cache.set(key, site, 3600)
+        request._wagtail_site = site
+        return self.get_response(request)

@@ -150,6 +150,8 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # How long an anonymous visitor's page may be served from the cache (cms/page_cache.py); 0: never.
 ANONYMOUS_PAGE_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_PAGE_CACHE_SECONDS", "5"))
+# How long a long list's total may be kept (cms/pagination.py); 0: counted on every request.
+LIST_COUNT_SECONDS = int(os.environ.get("LIST_COUNT_SECONDS", "10"))
 
 RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}

@@ -23,3 +23,4 @@ IDENTITY_PROVIDERS = {"demo": "voting.identity.demo.DemoProvider"}
 
 # Tests read their own writes at once; the page cache's tests switch it on themselves.
 ANONYMOUS_PAGE_CACHE_SECONDS = 0
+LIST_COUNT_SECONDS = 0

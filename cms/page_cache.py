@@ -20,6 +20,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "pages:generation"
@@ -96,10 +97,23 @@ def _anonymous_vary(request, response):
 
 
 class AnonymousPageCacheMiddleware:
-    """Serves anonymous GETs of public pages from the cache; place it before SessionMiddleware."""
+    """Serves anonymous GETs of public pages from the cache; place it before SessionMiddleware.
+
+    Past half its life an entry is renewed by one request (the first to take a short lock)
+    while the others keep getting the copy, so the workers do not all render the same page
+    at the moment it expires.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+
+    @staticmethod
+    def _serve(key, age, limit):
+        if age >= limit:
+            return False
+        if age < limit / 2:
+            return True
+        return not cache.add(f"{key}:renewing", 1, timeout=max(1, limit // 2))
 
     def __call__(self, request):
         if not _cacheable_request(request):
@@ -110,7 +124,7 @@ class AnonymousPageCacheMiddleware:
         key = _key(request)
         limit = settings.ANONYMOUS_PAGE_CACHE_SECONDS
         entry = cache.get(key)
-        if entry is not None and time.time() - entry[0] < limit:
+        if entry is not None and self._serve(key, time.time() - entry[0], limit):
             _made, content, headers = entry
             from django.http import HttpResponse
 
@@ -175,7 +189,10 @@ class CachedSiteMiddleware:
             return self.get_response(request)
         site = cache.get(key)
         if site is None:
-            site = Site._find_for_request(request)
+            try:
+                site = Site._find_for_request(request)
+            except DatabaseError:  # /healthz and the error page answer without it
+                return self.get_response(request)
             if site is not None:
                 cache.set(key, site, 3600)
         request._wagtail_site = site

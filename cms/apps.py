@@ -11,6 +11,9 @@ class CmsConfig(AppConfig):
         from cms import live_figures, personal_data
 
         personal_data.autodiscover()
+        from cms import page_cache
+
+        page_cache.connect_signals()
         live_figures.autodiscover()
 
 

@@ -7,6 +7,8 @@ and one for the reader's own votes. Further batches load on demand (?cpage=), wi
 swapping them in and a plain link without JavaScript.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
@@ -104,15 +106,48 @@ def _attach(tops, replies):
         top.more_replies = max(0, top.thread_reply_count - top.shown_replies)
 
 
-def load_batch(viewer, sort, number):
-    """One batch of top-level comments with the first replies of each thread."""
-    offset = (number - 1) * PER_PAGE
-    tops = list(
-        Comment.objects.on(viewer.page)
-        .top_level()
-        .select_related("author")
-        .sorted(sort)[offset : offset + PER_PAGE + 1]
-    )
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _cursor(comment):
+    """Where the next batch starts: the last shown comment's sort key (score, time, id)."""
+    micros = (comment.created_at - EPOCH) // datetime.timedelta(microseconds=1)
+    return f"{comment.score}_{micros}_{comment.pk}"
+
+
+def _after(request):
+    """The parsed `cafter` cursor, or None (missing or not one of ours: start by number)."""
+    try:
+        score, micros, pk = (int(part) for part in request.GET.get("cafter", "").split("_"))
+        return score, EPOCH + datetime.timedelta(microseconds=micros), pk
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _past(sort, after):
+    """Comments after the cursor in this sort's order (keyset pagination, no OFFSET)."""
+    score, created_at, pk = after
+    if sort == "oldest":
+        return Q(created_at__gt=created_at) | Q(created_at=created_at, id__gt=pk)
+    later = Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk)
+    if sort == "newest":
+        return later
+    return Q(score__lt=score) | (Q(score=score) & later)
+
+
+def load_batch(viewer, sort, number, after=None):
+    """One batch of top-level comments with the first replies of each thread.
+
+    With a cursor (`after`, from the "show more" link) the batch starts right after the last
+    comment shown, read straight from the index, so batch 300 costs what the first one does;
+    without one (an old link), from its number.
+    """
+    tops = Comment.objects.on(viewer.page).top_level().select_related("author").sorted(sort)
+    if after is not None:
+        tops = list(tops.filter(_past(sort, after))[: PER_PAGE + 1])
+    else:
+        offset = (number - 1) * PER_PAGE
+        tops = list(tops[offset : offset + PER_PAGE + 1])
     has_next = len(tops) > PER_PAGE
     tops = tops[:PER_PAGE]
     replies = []
@@ -133,7 +168,12 @@ def load_batch(viewer, sort, number):
     everything = tops + replies
     viewer.decorate(everything, viewer.votes_for([c.pk for c in everything]))
     _attach(tops, replies)
-    return {"comments": tops, "has_next": has_next, "next_number": number + 1}
+    return {
+        "comments": tops,
+        "has_next": has_next,
+        "next_number": number + 1,
+        "next_cursor": _cursor(tops[-1]) if has_next else "",
+    }
 
 
 def page_counts(page, with_positions):
@@ -195,7 +235,7 @@ def thread_context(request, page, *, form=None):
         "max_length": viewer.config.comment_max_length,
         "login_url": redirect_to_login(request.get_full_path()).url,
         **_base_urls(page, request),
-        **load_batch(viewer, sort, number),
+        **load_batch(viewer, sort, number, _after(request)),
     }
     return context
 
@@ -217,7 +257,7 @@ def comments_batch(request, page):
         "sort": sort,
         "max_length": viewer.config.comment_max_length,
         **_base_urls(page, request),
-        **load_batch(viewer, sort, number),
+        **load_batch(viewer, sort, number, _after(request)),
     }
     return _fragment(request, "participation/comments/batch.html", context)
 

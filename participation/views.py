@@ -5,9 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from cms.pagination import CachedCountPaginator
 from cms.redirects import redirect_back
 from cms.scope import require_in_site
 from participation import permissions, ratelimit, supporters, workflow
@@ -91,9 +91,7 @@ def index_context(index, request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            proposals = proposals.filter(
-                Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"])
-            )
+            proposals = proposals.matching(data["q"])
         if data["stage"]:
             proposals = proposals.filter(stage=data["stage"])
         if data["topic"]:
@@ -106,7 +104,7 @@ def index_context(index, request):
     elif sort == "answered":
         proposals = proposals.filter(answered_at__isnull=False)
     proposals = proposals.order_by(*SORT_ORDER[sort])
-    page = Paginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
     return {
         "filter_form": form,
         "proposals": page,
@@ -155,6 +153,30 @@ def proposal_context(proposal, request):
     }
 
 
+def support_box_context(proposal, request, index, site, supported=None):
+    """What the support box needs, and nothing more: a support answers with the box alone.
+
+    `supported` is passed when the caller already knows it (the support just given or
+    withdrawn), which saves the query.
+    """
+    user = request.user
+    if supported is None:
+        supported = (
+            user.is_authenticated and Support.objects.filter(proposal=proposal, user=user).exists()
+        )
+    support_refusal = None
+    if proposal.support_open and not supported and permissions.can_write(user, site):
+        support_refusal = supporters.refusal(user, site)
+    return {
+        "supported": supported,
+        "can_support": permissions.can_support(user, proposal, site) and not support_refusal,
+        "support_refusal": support_refusal,
+        "verify_url": supporters.verify_url(site, request) if support_refusal else None,
+        "can_write": permissions.can_write(user, site),
+        "support_url": _url(request, index, "support", proposal_id=proposal.pk),
+    }
+
+
 def _proposal_for(index, proposal_id):
     return get_object_or_404(
         ProposalPage.objects.child_of(index).select_related("author"), pk=proposal_id
@@ -187,7 +209,7 @@ def support_proposal(request, index, proposal_id):
             Support.withdraw(proposal, request.user)
             message = _("Your support was withdrawn.")
         else:
-            Support.give(proposal, request.user)
+            Support.give(proposal, request.user, site=site)
             if request.POST.get("follow"):
                 Follow.follow(request.user, proposal)
             message = _("Thank you: your support is counted.")
@@ -199,7 +221,10 @@ def support_proposal(request, index, proposal_id):
     if status == 200 and action != "withdraw":
         workflow.after_support(proposal)
     if request.htmx:
-        context = proposal_context(proposal, request)
+        supported = None
+        if status == 200:
+            supported = action != "withdraw"
+        context = support_box_context(proposal, request, index, site, supported)
         context.update(page=proposal, support_message=message)
         return TemplateResponse(
             request, "participation/includes/support_box.html", context, status=status

@@ -20,3 +20,7 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 IDENTITY_PROVIDERS = {"demo": "voting.identity.demo.DemoProvider"}
+
+# Tests read their own writes at once; the page cache's tests switch it on themselves.
+ANONYMOUS_PAGE_CACHE_SECONDS = 0
+LIST_COUNT_SECONDS = 0

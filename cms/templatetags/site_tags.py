@@ -1,29 +1,57 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
+from cms import page_cache
 from cms.links import site_address
 
 register = template.Library()
 
 
+MENU_SECONDS = 3600
+
+
 @register.simple_tag(takes_context=True)
 def site_menu(context):
-    """The current site's top-level pages marked "show in menus", in tree order."""
+    """The current site's top-level pages marked "show in menus", in tree order.
+
+    Kept in the cache per site (as title, address and id) until a page is published,
+    unpublished, moved or deleted (cms/page_cache.py starts a new generation), so a page
+    costs no menu query.
+    """
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    return list(site.root_page.get_children().live().in_menu().public().specific())
+    key = f"menu:{page_cache.generation()}:{site.pk}:{request.get_host()}"
+    menu = cache.get(key)
+    if menu is None:
+        menu = [
+            {"pk": page.pk, "title": page.title, "url": page.get_url(request)}
+            for page in site.root_page.get_children().live().in_menu().public()
+        ]
+        cache.set(key, menu, MENU_SECONDS)
+    return menu
 
 
 @register.simple_tag
 def site_url(site):
     """The address of another municipality's site, from its own Site (hostname and port)."""
     return site_address(site) + "/"
+
+
+def _own_site(page, request):
+    """The page's Site: the request's (already found, no query) when the page is in it."""
+    if request is not None:
+        current = Site.find_for_request(request)
+        parts = page.get_url_parts(request)  # from Wagtail's cached site root paths
+        if current is not None and parts and parts[0] == current.pk:
+            return current
+    return page.get_site()
 
 
 def _absolute(site, path):
@@ -42,7 +70,7 @@ def page_meta(context):
     page = getattr(page, "specific", None) if isinstance(page, Page) else None
     site = None
     if page is not None:
-        site = page.get_site()
+        site = _own_site(page, request)
     if site is None and request is not None:
         site = Site.find_for_request(request)
     municipality = context.get("municipality")

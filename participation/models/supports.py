@@ -39,7 +39,7 @@ class Support(models.Model):
         return f"{self.user} → {self.proposal_id}"
 
     @classmethod
-    def give(cls, proposal, user):
+    def give(cls, proposal, user, site=None):
         """Support a proposal; returns True if this call added a support (a repeat counts once).
 
         Refused (SupportRefused) when the person does not meet the municipality's support
@@ -50,7 +50,7 @@ class Support(models.Model):
 
         if not proposal.support_open:
             raise SupportClosed
-        reason = supporters.refusal(user, proposal.get_site())
+        reason = supporters.refusal(user, site or proposal.get_site())
         if reason:
             raise SupportRefused(reason)
         try:

@@ -316,3 +316,46 @@ def test_recount_command_restores_every_counter(debate, citizen):
     debate.refresh_from_db()
     assert (comment.down_count, comment.score) == (1, -1)
     assert (debate.comment_count, debate.up_count) == (1, 0)
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest", "best"])
+def test_show_more_links_walk_every_comment_once_by_cursor(client, debate, sort):
+    """Each "show more" link carries the last shown comment's cursor; following them shows
+    every comment once, in the sort's order, with ties on score and time broken by id."""
+    import html as html_module
+    import re
+
+    from tests.participation.discussion import bulk_comments
+
+    bulk_comments(debate, 45)
+    # Ties: ten comments share one time and one score, so only the id orders them.
+    same = list(Comment.objects.filter(page_id=debate.pk).order_by("pk")[10:20])
+    Comment.objects.filter(pk__in=[c.pk for c in same]).update(
+        created_at=same[0].created_at, score=3
+    )
+    expected = [
+        c.body
+        for c in Comment.objects.filter(page_id=debate.pk, depth=0).order_by(*Comment.SORTS[sort])
+    ]
+    seen = []
+    url = f"{debate.url}?csort={sort}"
+    for _batch in range(5):
+        page = client.get(url, HTTP_HOST="gyeongnam.test").content.decode()
+        seen += re.findall(r">(의견 \d+)<", page)
+        more = re.search(r'class="button button--secondary" href="([^"]+)"', page)
+        if not more or "cafter=" not in more.group(1):
+            break
+        url = html_module.unescape(more.group(1)).split("#")[0]
+    assert seen == expected
+
+
+def test_a_cursor_that_is_not_ours_starts_from_the_page_number(client, debate):
+    from tests.participation.discussion import bulk_comments
+
+    bulk_comments(debate, 25)
+    for junk in ("zz", "1_2", "1_99999999999999999999999_3", "a_b_c"):
+        response = client.get(
+            f"{debate.url}?csort=oldest&cpage=2&cafter={junk}", HTTP_HOST="gyeongnam.test"
+        )
+        assert response.status_code == 200
+        assert "의견 20<" in response.content.decode()

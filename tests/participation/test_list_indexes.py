@@ -58,3 +58,17 @@ def test_proposal_index_sorts_read_an_index_in_order(seeded_city, sort, index):
     text = plan(listed.order_by(*SORT_ORDER[sort])[:20])
     assert index in text
     assert "Sort" not in text.split(index)[0]  # no sort above the index scan
+
+
+@pytest.mark.django_db
+def test_proposal_search_reads_the_full_text_index(seeded_city):
+    """Search matches Wagtail's search entries' tsvectors (GIN-indexed), not a LIKE scan.
+
+    At this test's size the planner starts from the proposals' sort index instead of the GIN
+    indexes (bench/RESULTS.md shows the plan at city size), so the plan is checked for the
+    full-text match and the absence of LIKE."""
+    proposals_index = ProposalIndexPage.objects.get(url_path__endswith="/proposals/")
+    listed = ProposalPage.objects.visible().child_of(proposals_index).for_list()
+    text = plan(listed.matching("교통 안전").order_by(*SORT_ORDER["newest"])[:20])
+    assert "@@" in text and "wagtailsearch_indexentry" in text
+    assert "~~" not in text  # no LIKE

@@ -302,9 +302,11 @@ def test_the_budget_list_uses_a_fixed_number_of_queries(
     client.get(budget.url, **HOST)
     with django_assert_max_num_queries(60) as few:
         client.get(budget.url, **HOST)
+    baseline = len(few.captured_queries)  # now: the query log rotates as pages are made
     for n in range(3, 40):
         make_project(budget, f"사업 {n}", feasibility="feasible" if n % 2 else "pending")
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get(budget.url, **HOST)  # publishing refreshed the cached menu and site: fill them again
+    with django_assert_max_num_queries(baseline):
         html = client.get(budget.url, **HOST).content.decode()
     assert "사업 39" in html
 

@@ -149,8 +149,13 @@ def test_index_is_paginated_in_fixed_queries(client, province, django_assert_max
 
     with CaptureQueriesContext(connection) as few:
         client.get(index.url, **HOST)
+    # Counted now: the capture slices the connection's query log, which later work rotates.
+    baseline = len(few)
+    assert baseline > 0
     _debates(province, 30)
-    with django_assert_max_num_queries(len(few)):
+    # Publishing refreshed the cached menu and site, and each listing's total is cached: fill them.
+    client.get(index.url + "?sort=active", **HOST)
+    with django_assert_max_num_queries(baseline):
         html = client.get(index.url + "?sort=active", **HOST).content.decode()
     assert "Page 1 of 3" in html
     assert html.count('class="proposal-card debate-card"') == 12

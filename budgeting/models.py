@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -37,6 +38,7 @@ BALLOT_LIMITS = (
 
 
 class BallotKind(models.TextChoices):
+    KNAPSACK = "knapsack", _("Knapsack (choose projects within the heading's amount)")
     APPROVAL = "approval", _("Approval (choose several)")
     CHOOSE_1 = "choose-1", _("Choose one")
     CUMULATIVE = "cumulative", _("Cumulative (distribute points)")
@@ -64,7 +66,7 @@ class PhaseKind(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
-class BudgetPage(Page):
+class BudgetPage(RoutablePageMixin, Page):
     """One edition of a municipality's participatory budget."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -103,6 +105,38 @@ class BudgetPage(Page):
         blank=True,
         help_text=_("Projects below this score are not funded by the threshold and no-skip rules."),
     )
+    own_district_only = models.BooleanField(
+        _("residents vote only in their own district's heading"),
+        default=False,
+        help_text=_(
+            "A heading with a district is then open only to verified residents of that "
+            "district, and a citizen votes in at most one district heading."
+        ),
+    )
+    minimum_age = models.PositiveSmallIntegerField(
+        _("minimum age to vote"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the municipality's setting."),
+    )
+    eligible_voters = models.PositiveIntegerField(
+        _("eligible population"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many people may vote, for the turnout on the results page. Leave empty to "
+            "count the verified residents."
+        ),
+    )
+    weight_online = models.PositiveSmallIntegerField(
+        _("weight of online votes (%)"), null=True, blank=True
+    )
+    weight_offline = models.PositiveSmallIntegerField(
+        _("weight of paper and on-site votes (%)"), null=True, blank=True
+    )
+    weight_committee = models.PositiveSmallIntegerField(
+        _("weight of the committee score (%)"), null=True, blank=True
+    )
     meta = models.JSONField(
         _("other pabulib settings"),
         default=dict,
@@ -128,6 +162,31 @@ class BudgetPage(Page):
             ],
             heading=_("Ballot and counting"),
         ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("own_district_only"), FieldPanel("minimum_age")]),
+                FieldPanel("eligible_voters"),
+            ],
+            heading=_("Who may vote"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("weight_online"),
+                        FieldPanel("weight_offline"),
+                        FieldPanel("weight_committee"),
+                    ]
+                ),
+            ],
+            heading=_("Weighted final score (optional)"),
+            help_text=_(
+                "Set all three (they must add up to 100) to order projects by a final score "
+                "that combines online votes, paper and on-site votes and the committee score, "
+                "as Seoul does with 45/45/10. The greedy rules then fund projects in the order "
+                "of that score."
+            ),
+        ),
         *Page.settings_panels,
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -151,11 +210,20 @@ class BudgetPage(Page):
             .only("title", "cost", "heading_id", "pabulib_id", "url_path", "path", "depth")
         )
         context["projects"] = Paginator(projects, 50).get_page(request.GET.get("page"))
-        results = {
-            r.heading_id: r for r in BudgetResult.objects.published().filter(heading__in=headings)
-        }
+        from budgeting import gate
+
+        results = gate.published_results(headings)
         context["headings"] = [(heading, results.get(heading.pk)) for heading in headings]
         context["phase"] = self.current_phase()
+        context["is_balloting"] = context["phase"] is not None and (
+            context["phase"].kind == PhaseKind.BALLOTING
+        )
+        base = self.get_url(request)
+        context["ballot_urls"] = {
+            h.pk: base + self.reverse_subpage("ballot", args=[h.pk]) for h in headings
+        }
+        context["results_url"] = base + self.reverse_subpage("results") if results else None
+        context["receipt_url"] = base + self.reverse_subpage("receipt")
         return context
 
     def current_phase(self, now=None):
@@ -163,7 +231,7 @@ class BudgetPage(Page):
         now = now or timezone.now()
         running = [
             phase
-            for phase in self.phases.all()
+            for phase in self._phase_list()
             if phase.start <= now and (phase.end is None or now < phase.end)
         ]
         return max(running, key=lambda phase: phase.start, default=None)
@@ -171,6 +239,84 @@ class BudgetPage(Page):
     def limits(self):
         """The ballot limits as the pure rules module and the importer read them."""
         return {name: getattr(self, name) for name in BALLOT_LIMITS}
+
+    def clean(self):
+        super().clean()
+        weights = [self.weight_online, self.weight_offline, self.weight_committee]
+        if any(w is not None for w in weights) and (
+            any(w is None for w in weights) or sum(weights) != 100
+        ):
+            raise ValidationError(
+                {"weight_committee": _("Set all three weights, adding up to 100, or none.")}
+            )
+
+    @property
+    def weights(self):
+        """(online, offline, committee) in percent, or None when votes count as they are."""
+        weights = (self.weight_online, self.weight_offline, self.weight_committee)
+        return None if any(w is None for w in weights) else weights
+
+    # Balloting (budgeting/ballots.py) and voting's secret ballot box (voting/secrecy.py)
+
+    def _phase_list(self):
+        if not hasattr(self, "_phases_cache"):
+            self._phases_cache = list(self.phases.all())
+        return self._phases_cache
+
+    def balloting_phases(self):
+        return [p for p in self._phase_list() if p.kind == PhaseKind.BALLOTING]
+
+    def is_balloting(self, now=None):
+        phase = self.current_phase(now)
+        return phase is not None and phase.kind == PhaseKind.BALLOTING
+
+    def balloting_ends_at(self):
+        ends = [p.end for p in self.balloting_phases() if p.end is not None]
+        return max(ends, default=None)
+
+    def voting_has_closed(self, moment=None):
+        """Balloting had a dated end and it has passed (the box may then be opened)."""
+        moment = moment or timezone.now()
+        end = self.balloting_ends_at()
+        return end is not None and end <= moment and not self.is_balloting(moment)
+
+    def open_ballots(self, opened):
+        """Called by voting.secrecy at the opening: the envelopes become ballot rows."""
+        from budgeting.ballots import open_budget_ballots
+
+        return open_budget_ballots(self, opened)
+
+    # Routes (views in budgeting/views.py)
+
+    @path("ballot/<int:heading_id>/", name="ballot")
+    def ballot_route(self, request, heading_id):
+        from budgeting.views import ballot_view
+
+        return ballot_view(request, self, heading_id)
+
+    @path("receipt/", name="receipt")
+    def receipt_route(self, request):
+        from budgeting.views import receipt_view
+
+        return receipt_view(request, self)
+
+    @path("results/", name="results")
+    def results_route(self, request):
+        from budgeting.views import results_view
+
+        return results_view(request, self)
+
+    @path("results/<int:heading_id>.csv", name="results_csv")
+    def results_csv_route(self, request, heading_id):
+        from budgeting.views import results_csv_view
+
+        return results_csv_view(request, self, heading_id)
+
+    @path("results/<int:heading_id>.pb", name="results_pabulib")
+    def results_pabulib_route(self, request, heading_id):
+        from budgeting.views import results_pabulib_view
+
+        return results_pabulib_view(request, self, heading_id)
 
 
 class BudgetPhase(Orderable):
@@ -224,6 +370,14 @@ class BudgetProjectPage(Page):
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    committee_score = models.DecimalField(
+        _("committee score (0-100)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Counts in the final score when the budget sets weights."),
+    )
     pabulib_id = models.CharField(_("pabulib project id"), max_length=100, blank=True)
     file_order = models.PositiveIntegerField(
         _("order"),
@@ -236,6 +390,7 @@ class BudgetProjectPage(Page):
         *Page.content_panels,
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("cost"), FieldPanel("heading")]),
+        FieldPanel("committee_score"),
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("categories"),
         FieldPanel("target_groups"),
@@ -252,7 +407,9 @@ class BudgetProjectPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        result = BudgetResult.objects.published().filter(heading_id=self.heading_id).first()
+        from budgeting import gate
+
+        result = gate.published_result(self.heading)
         entry = None
         if result:
             entry = next(

@@ -44,7 +44,7 @@ def sealed_count(budget):
 
 def test_knapsack_ballot_within_the_amount_is_cast_with_a_receipt(city, client, voter):
     budget = make_budget(city, kind="knapsack", amount=100, costs=(40, 30, 50, 20))
-    a, b, c, d = projects_of(budget)
+    a, b, _c, d = projects_of(budget)
     response = post(client, budget, {"project": [a.pk, b.pk, d.pk]})
     html = response.content.decode()
     assert response.status_code == 200, html
@@ -56,7 +56,7 @@ def test_knapsack_ballot_within_the_amount_is_cast_with_a_receipt(city, client, 
 
 def test_knapsack_over_the_amount_is_refused_and_nothing_changes(city, client, voter):
     budget = make_budget(city, kind="knapsack", amount=100, costs=(40, 30, 50, 20))
-    a, b, c, d = projects_of(budget)
+    a, b, c, _d = projects_of(budget)
     response = post(client, budget, {"project": [a.pk, b.pk, c.pk]})
     html = response.content.decode()
     assert response.status_code == 400
@@ -131,7 +131,7 @@ def test_ranked_ballot_and_repeated_ranks(city, client, voter):
 
 def test_a_project_of_another_heading_or_nothing_at_all_is_refused(city, client, voter):
     budget = make_budget(city, headings=[("시 전체", 100, ""), ("의창구", 100, "")])
-    first, second = budget.headings.order_by("sort_order")
+    _first, second = budget.headings.order_by("sort_order")
     other = projects_of(budget, second)[0]
     response = post(client, budget, {"project": [other.pk]})
     assert "One of the projects chosen is not on this ballot." in response.content.decode()
@@ -231,7 +231,7 @@ def test_what_is_left_shows_without_and_with_htmx(city, client, voter):
         ballot_url(budget), {"action": "preview", "project": [a.pk, b.pk]}, **HOST
     ).content.decode()
     assert "Spent: 70 of 100 KRW." in page and "Left to spend: 30 KRW." in page
-    assert 'checked aria-describedby="cost-%d"' % a.pk in page
+    assert f'checked aria-describedby="cost-{a.pk}"' in page
     fragment = client.post(
         ballot_url(budget),
         {"action": "preview", "project": [a.pk, b.pk, c.pk]},

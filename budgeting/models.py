@@ -306,13 +306,13 @@ class BudgetPage(RoutablePageMixin, Page):
 
         return results_view(request, self)
 
-    @path("results/<int:heading_id>.csv", name="results_csv")
+    @path("results/<int:heading_id>/csv/", name="results_csv")
     def results_csv_route(self, request, heading_id):
         from budgeting.views import results_csv_view
 
         return results_csv_view(request, self, heading_id)
 
-    @path("results/<int:heading_id>.pb", name="results_pabulib")
+    @path("results/<int:heading_id>/pabulib/", name="results_pabulib")
     def results_pabulib_route(self, request, heading_id):
         from budgeting.views import results_pabulib_view
 

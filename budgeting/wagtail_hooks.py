@@ -16,6 +16,7 @@ def register_budgeting_urls():
             admin_views.publish,
             name="publish",
         ),
+        path("<int:page_id>/offline/", admin_views.offline_ballots, name="offline"),
     ]
     return [path("budgeting/", include((urls, "budgeting_admin")))]
 
@@ -31,4 +32,10 @@ def results_button(page, user, view_name, next_url=None):
             reverse("budgeting_admin:results", args=[page.pk]),
             icon_name="table",
             priority=80,
+        )
+        yield Button(
+            _("Paper and on-site ballots"),
+            reverse("budgeting_admin:offline", args=[page.pk]),
+            icon_name="doc-full",
+            priority=81,
         )

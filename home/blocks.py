@@ -2,6 +2,7 @@
 
 from wagtail import blocks
 
+from budgeting.blocks import LIVE_BLOCKS as BUDGET_BLOCKS
 from cms.blocks import CONTENT_BLOCKS
 from participation.blocks import DEBATE_BLOCKS, PROPOSAL_BLOCKS
 from voting.blocks import LIVE_BLOCKS as VOTING_BLOCKS
@@ -12,5 +13,7 @@ class PageBody(blocks.StreamBlock):
 
     def __init__(self, *args, **kwargs):
         super().__init__(
-            CONTENT_BLOCKS + PROPOSAL_BLOCKS + VOTING_BLOCKS + DEBATE_BLOCKS, *args, **kwargs
+            CONTENT_BLOCKS + PROPOSAL_BLOCKS + VOTING_BLOCKS + BUDGET_BLOCKS + DEBATE_BLOCKS,
+            *args,
+            **kwargs,
         )

@@ -102,7 +102,7 @@ def ballot_context(request, budget, heading, data=None, **extra):
         "receipt_form": ReceiptForm(data if data is not None else None, initial={"receipt": saved})
         if voted
         else None,
-        "summary": summary(budget, heading, projects, data or {}),
+        "summary": summary(budget, heading, projects, data if data is not None else _Empty()),
         "ballot_url": route(budget, request, "ballot", heading.pk),
         "receipt_url": route(budget, request, "receipt"),
     }

@@ -99,15 +99,16 @@ def ballot_context(request, budget, heading, data=None, **extra):
         "is_balloting": budget.is_balloting(),
         "decision": decision,
         "voted": voted,
-        "receipt_form": ReceiptForm(data if data is not None else None, initial={"receipt": saved})
-        if voted
-        else None,
+        "receipt_form": None,
         "summary": summary(budget, heading, projects, data if data is not None else _Empty()),
         "ballot_url": route(budget, request, "ballot", heading.pk),
         "receipt_url": route(budget, request, "receipt"),
     }
-    if data is None and voted:
-        context["receipt_form"] = ReceiptForm(initial={"receipt": saved})
+    if voted:
+        typed = data is not None and "receipt" in data
+        context["receipt_form"] = (
+            ReceiptForm(data) if typed else ReceiptForm(initial={"receipt": saved})
+        )
     context.update(extra)
     return context
 

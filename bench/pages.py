@@ -31,6 +31,9 @@ PAGES = [
     ("proposals index", "changwon.localhost", "/proposals/"),
     ("debates index", "changwon.localhost", "/debates/"),
     ("polls index", "changwon.localhost", "/polls/"),
+    ("budget (balloting)", "changwon.localhost", "/budget-2027/"),
+    ("budget project", "changwon.localhost", "/budget-2027/project-1/"),
+    ("budget results", "changwon.localhost", "/budget-2026/results/"),
     ("log in", "gyeongnam.localhost", "/accounts/login/"),
     ("sign up", "gyeongnam.localhost", "/accounts/signup/"),
     ("healthz", "gyeongnam.localhost", "/healthz"),
@@ -74,6 +77,12 @@ def main():
         # The first live page of each kind on the city's site.
         page = model.objects.live().filter(url_path__startswith="/changwon/").first()
         pages.append((label, "changwon.localhost", page.url_path.removeprefix("/changwon")))
+
+    from budgeting.models import BudgetPage
+
+    budget = BudgetPage.objects.get(url_path="/changwon/budget-2027/")
+    heading = budget.headings.order_by("sort_order").first()
+    pages.append(("budget ballot", "changwon.localhost", f"/budget-2027/ballot/{heading.pk}/"))
 
     client = Client()
     failures = []

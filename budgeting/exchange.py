@@ -207,6 +207,10 @@ def export_text(heading, selected=None):
             meta.pop(key, None)
         else:
             meta[key] = pabulib.format_number(value)
+    if page.ballot_kind == "knapsack":
+        # pabulib has no knapsack type: an approval ballot whose cost is capped at the amount.
+        meta["vote_type"] = "approval"
+        meta.setdefault("max_sum_cost", pabulib.format_number(heading.amount))
     if page.min_project_score_threshold is None:
         meta.pop("min_project_score_threshold", None)
     else:

@@ -42,6 +42,7 @@ BALLOT_LIMITS = (
 
 
 class BallotKind(models.TextChoices):
+    KNAPSACK = "knapsack", _("Knapsack (choose projects within the heading's amount)")
     APPROVAL = "approval", _("Approval (choose several)")
     CHOOSE_1 = "choose-1", _("Choose one")
     CUMULATIVE = "cumulative", _("Cumulative (distribute points)")
@@ -154,6 +155,38 @@ class BudgetPage(RoutablePageMixin, Page):
         blank=True,
         help_text=_("Projects below this score are not funded by the threshold and no-skip rules."),
     )
+    own_district_only = models.BooleanField(
+        _("residents vote only in their own district's heading"),
+        default=False,
+        help_text=_(
+            "A heading with a district is then open only to verified residents of that "
+            "district, and a citizen votes in at most one district heading."
+        ),
+    )
+    minimum_age = models.PositiveSmallIntegerField(
+        _("minimum age to vote"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the municipality's setting."),
+    )
+    eligible_voters = models.PositiveIntegerField(
+        _("eligible population"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many people may vote, for the turnout on the results page. Leave empty to "
+            "count the verified residents."
+        ),
+    )
+    weight_online = models.PositiveSmallIntegerField(
+        _("weight of online votes (%)"), null=True, blank=True
+    )
+    weight_offline = models.PositiveSmallIntegerField(
+        _("weight of paper and on-site votes (%)"), null=True, blank=True
+    )
+    weight_committee = models.PositiveSmallIntegerField(
+        _("weight of the committee score (%)"), null=True, blank=True
+    )
     meta = models.JSONField(
         _("other pabulib settings"),
         default=dict,
@@ -182,6 +215,31 @@ class BudgetPage(RoutablePageMixin, Page):
                 FieldRowPanel([FieldPanel("min_sum_points"), FieldPanel("max_sum_points")]),
             ],
             heading=_("Ballot and counting"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("own_district_only"), FieldPanel("minimum_age")]),
+                FieldPanel("eligible_voters"),
+            ],
+            heading=_("Who may vote"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("weight_online"),
+                        FieldPanel("weight_offline"),
+                        FieldPanel("weight_committee"),
+                    ]
+                ),
+            ],
+            heading=_("Weighted final score (optional)"),
+            help_text=_(
+                "Set all three (they must add up to 100) to order projects by a final score "
+                "that combines online votes, paper and on-site votes and the committee score, "
+                "as Seoul does with 45/45/10. The greedy rules then fund projects in the order "
+                "of that score."
+            ),
         ),
         *Page.settings_panels,
     ]
@@ -229,9 +287,9 @@ class BudgetPage(RoutablePageMixin, Page):
             project.supported_by_me = project.pk in supported
         context["projects"] = page_obj
         context["heading_filter"] = heading_filter
-        results = {
-            r.heading_id: r for r in BudgetResult.objects.published().filter(heading__in=headings)
-        }
+        from budgeting import gate
+
+        results = gate.published_results(headings)
         context["headings"] = [(heading, results.get(heading.pk)) for heading in headings]
         context["phase"] = self.current_phase()
         context["timeline"] = self.timeline()
@@ -241,6 +299,15 @@ class BudgetPage(RoutablePageMixin, Page):
             context["supports_used"] = BudgetSupport.objects.filter(
                 budget=self, user=request.user
             ).count()
+        context["is_balloting"] = context["phase"] is not None and (
+            context["phase"].kind == PhaseKind.BALLOTING
+        )
+        base = self.get_url(request)
+        context["ballot_urls"] = {
+            h.pk: base + self.reverse_subpage("ballot", args=[h.pk]) for h in headings
+        }
+        context["results_url"] = base + self.reverse_subpage("results") if results else None
+        context["receipt_url"] = base + self.reverse_subpage("receipt")
         return context
 
     def route_url(self, request, name, **kwargs):
@@ -264,7 +331,7 @@ class BudgetPage(RoutablePageMixin, Page):
         """The phase running now: the one staff set by hand, else the latest started dated one
         whose end has not passed (None between phases). May be an unsaved row when the phase
         set by hand has no dates."""
-        phases = list(self.phases.all())
+        phases = self._phase_list()
         if self.phase_override:
             by_kind = [phase for phase in phases if phase.kind == self.phase_override]
             return by_kind[0] if by_kind else BudgetPhase(page=self, kind=self.phase_override)
@@ -370,6 +437,87 @@ class BudgetPage(RoutablePageMixin, Page):
         """The ballot limits as the pure rules module and the importer read them."""
         return {name: getattr(self, name) for name in BALLOT_LIMITS}
 
+    def clean(self):
+        super().clean()
+        weights = [self.weight_online, self.weight_offline, self.weight_committee]
+        if any(w is not None for w in weights) and (
+            any(w is None for w in weights) or sum(weights) != 100
+        ):
+            raise ValidationError(
+                {"weight_committee": _("Set all three weights, adding up to 100, or none.")}
+            )
+
+    @property
+    def weights(self):
+        """(online, offline, committee) in percent, or None when votes count as they are."""
+        weights = (self.weight_online, self.weight_offline, self.weight_committee)
+        return None if any(w is None for w in weights) else weights
+
+    # Balloting (budgeting/ballots.py) and voting's secret ballot box (voting/secrecy.py)
+
+    def _phase_list(self):
+        if not hasattr(self, "_phases_cache"):
+            self._phases_cache = list(self.phases.all())
+        return self._phases_cache
+
+    def balloting_phases(self):
+        return [p for p in self._phase_list() if p.kind == PhaseKind.BALLOTING]
+
+    def is_balloting(self, now=None):
+        phase = self.current_phase(now)
+        return phase is not None and phase.kind == PhaseKind.BALLOTING
+
+    def balloting_ends_at(self):
+        ends = [p.end for p in self.balloting_phases() if p.end is not None]
+        return max(ends, default=None)
+
+    def voting_has_closed(self, moment=None):
+        """Balloting is over: staff moved the budget past it by hand, or its dated end has
+        passed (the box may then be opened)."""
+        if self.phase_override:
+            return PHASE_ORDER.index(self.phase_override) > PHASE_ORDER.index(PhaseKind.BALLOTING)
+        moment = moment or timezone.now()
+        end = self.balloting_ends_at()
+        return end is not None and end <= moment and not self.is_balloting(moment)
+
+    def open_ballots(self, opened):
+        """Called by voting.secrecy at the opening: the envelopes become ballot rows."""
+        from budgeting.ballots import open_budget_ballots
+
+        return open_budget_ballots(self, opened)
+
+    # Routes (views in budgeting/ballot_views.py)
+
+    @path("ballot/<int:heading_id>/", name="ballot")
+    def ballot_route(self, request, heading_id):
+        from budgeting.ballot_views import ballot_view
+
+        return ballot_view(request, self, heading_id)
+
+    @path("receipt/", name="receipt")
+    def receipt_route(self, request):
+        from budgeting.ballot_views import receipt_view
+
+        return receipt_view(request, self)
+
+    @path("results/", name="results")
+    def results_route(self, request):
+        from budgeting.ballot_views import results_view
+
+        return results_view(request, self)
+
+    @path("results/<int:heading_id>/csv/", name="results_csv")
+    def results_csv_route(self, request, heading_id):
+        from budgeting.ballot_views import results_csv_view
+
+        return results_csv_view(request, self, heading_id)
+
+    @path("results/<int:heading_id>/pabulib/", name="results_pabulib")
+    def results_pabulib_route(self, request, heading_id):
+        from budgeting.ballot_views import results_pabulib_view
+
+        return results_pabulib_view(request, self, heading_id)
+
 
 class BudgetPhase(Orderable):
     """A dated phase of a budget; what citizens may do follows from the current one."""
@@ -441,6 +589,14 @@ class BudgetProjectPage(ImplementationTracked, Page):
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    committee_score = models.DecimalField(
+        _("committee score (0-100)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Counts in the final score when the budget sets weights."),
+    )
     pabulib_id = models.CharField(_("pabulib project id"), max_length=100, blank=True)
     file_order = models.PositiveIntegerField(
         _("order"),
@@ -492,6 +648,7 @@ class BudgetProjectPage(ImplementationTracked, Page):
         *Page.content_panels,
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("cost"), FieldPanel("heading")]),
+        FieldPanel("committee_score"),
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         FieldPanel("categories"),
         FieldPanel("target_groups"),
@@ -514,7 +671,9 @@ class BudgetProjectPage(ImplementationTracked, Page):
         context = super().get_context(request, *args, **kwargs)
         budget = BudgetPage.objects.get(pk=self.get_parent().pk)
         site = Site.find_for_request(request)
-        result = BudgetResult.objects.published().filter(heading_id=self.heading_id).first()
+        from budgeting import gate
+
+        result = gate.published_result(self.heading)
         entry = None
         if result:
             entry = next(

@@ -59,10 +59,17 @@ class Election:
     points: list | None = None  # per ballot, a list of points (cumulative)
     max_length: int | None = None
     threshold: object = None  # minimum score for the threshold and no-skip rules
+    final_scores: list | None = (
+        None  # per project, a weighted final score the greedy rules order by
+    )
 
     def __post_init__(self):
         self.costs = [Fraction(c) for c in self.costs]
         self.budget = Fraction(self.budget)
+
+    def ranking_scores(self):
+        """What the greedy rules order by: the weighted final score where one is set."""
+        return self.final_scores if self.final_scores is not None else self.scores()
 
     def scores(self):
         scores = [0] * len(self.costs)
@@ -93,12 +100,13 @@ class Outcome:
 
 def tally(election, rule, progress=None):
     """The outcome of `rule`; `progress(percent)` is called as long runs advance."""
+    scores = election.ranking_scores()
     if rule == GREEDY:
-        return greedy(election)
+        return greedy(election, scores=scores)
     if rule == GREEDY_NO_SKIP:
-        return greedy(election, skip=False, threshold=election.threshold, rule=rule)
+        return greedy(election, skip=False, threshold=election.threshold, rule=rule, scores=scores)
     if rule == GREEDY_THRESHOLD:
-        return greedy(election, threshold=election.threshold, rule=rule)
+        return greedy(election, threshold=election.threshold, rule=rule, scores=scores)
     if rule == EQUAL_SHARES:
         return equal_shares(election, progress=progress)
     if rule == EQUAL_SHARES_COMPARISON:
@@ -126,7 +134,7 @@ def greedy(election, skip=True, threshold=None, rule=GREEDY, scores=None):
         entry = {
             "project": project,
             "rank": rank,
-            "score": scores[project],
+            "score": _money(scores[project]),
             "cost": _money(cost),
             "remaining_before": _money(remaining),
         }
@@ -407,3 +415,23 @@ def equal_shares_comparison(election, progress=None, exact=False):
     }
     explanation["rule"] = EQUAL_SHARES_COMPARISON
     return Outcome(EQUAL_SHARES_COMPARISON, winner.selected, mes.scores, winner.spent, explanation)
+
+
+# A weighted final score (e.g. Seoul's 45/45/10)
+
+
+def final_scores(online, offline, committee, online_ballots, offline_ballots, weights):
+    """Per project, `w_on * online share + w_off * offline share + w_com * committee / 100`.
+
+    A share is the project's score over the number of ballots of that channel (so a channel
+    with fewer ballots weighs as much as its weight says, not as its size), the committee
+    score runs from 0 to 100, and the weights are percentages adding up to 100: a final
+    score runs from 0 to 100. Exact (`Fraction`), so ties stay ties and fall to file order.
+    """
+    w_on, w_off, w_com = (Fraction(w) for w in weights)
+    result = []
+    for on, off, com in zip(online, offline, committee, strict=True):
+        share_on = Fraction(on, online_ballots) if online_ballots else Fraction(0)
+        share_off = Fraction(off, offline_ballots) if offline_ballots else Fraction(0)
+        result.append(w_on * share_on + w_off * share_off + w_com * Fraction(com or 0) / 100)
+    return result

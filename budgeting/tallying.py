@@ -26,14 +26,15 @@ def election_for(heading):
     projects = list(
         BudgetProjectPage.objects.filter(heading=heading)
         .order_by("file_order", "pk")
-        .only("pk", "cost", "pabulib_id", "title", "file_order")
+        .only("pk", "cost", "pabulib_id", "title", "file_order", "committee_score")
     )
     index = {p.pk: i for i, p in enumerate(projects)}
-    ballot_ids = list(
+    ballot_rows = list(
         BudgetBallot.objects.filter(heading=heading)
         .order_by("file_order", "id")
-        .values_list("id", flat=True)
+        .values_list("id", "channel")
     )
+    ballot_ids = [b for b, _channel in ballot_rows]
     position = {b: i for i, b in enumerate(ballot_ids)}
     ballots = [[] for _ in ballot_ids]
     points = [[] for _ in ballot_ids]
@@ -55,17 +56,67 @@ def election_for(heading):
         max_length=page.max_length,
         threshold=page.min_project_score_threshold,
     )
+    if page.weights:
+        weigh(election, [channel for _b, channel in ballot_rows], projects, page.weights)
     return election, projects
 
 
-def labelled(outcome, projects):
+OFFLINE_CHANNELS = ("paper", "booth")
+
+
+def weigh(election, channels, projects, weights):
+    """Set the election's weighted final scores from its online and offline ballots and the
+    committee's scores (budgeting.rules.final_scores)."""
+
+    def channel_scores(wanted):
+        keep = [i for i, channel in enumerate(channels) if wanted(channel)]
+        part = rules.Election(
+            costs=election.costs,
+            budget=election.budget,
+            ballots=[election.ballots[i] for i in keep],
+            kind=election.kind,
+            points=[election.points[i] for i in keep] if election.points is not None else None,
+            max_length=election.max_length,
+        )
+        return part.scores(), len(keep)
+
+    online, n_online = channel_scores(lambda c: c not in OFFLINE_CHANNELS)
+    offline, n_offline = channel_scores(lambda c: c in OFFLINE_CHANNELS)
+    committee = [p.committee_score or 0 for p in projects]
+    election.final_scores = rules.final_scores(
+        online, offline, committee, n_online, n_offline, weights
+    )
+    election.parts = {
+        "weights": list(weights),
+        "online_ballots": n_online,
+        "offline_ballots": n_offline,
+        "online": online,
+        "offline": offline,
+        "committee": [rules._money(c) for c in committee],
+    }
+
+
+def labelled(outcome, projects, election=None):
     """The outcome with project indices replaced by the ids outside tools know."""
     explanation = dict(outcome.explanation)
+    parts = getattr(election, "parts", None) if election is not None else None
     entries = []
     for entry in explanation.get("projects", []):
-        project = projects[entry["project"]]
-        entries.append({**entry, "project": project.label, "title": project.title})
+        index = entry["project"]
+        project = projects[index]
+        extra = {}
+        if parts and "rank" in entry:
+            extra = {
+                "online": parts["online"][index],
+                "offline": parts["offline"][index],
+                "committee": parts["committee"][index],
+            }
+        entries.append({**entry, **extra, "project": project.label, "title": project.title})
     explanation["projects"] = entries
+    if parts:
+        explanation["weights"] = {
+            k: parts[k] for k in ("weights", "online_ballots", "offline_ballots")
+        }
     return {
         "selected": [projects[i].label for i in outcome.selected],
         "rule": outcome.rule,
@@ -85,7 +136,7 @@ def compute(heading, rule, user=None, progress=None, result=None):
         raise ResultPublished(existing)
     election, projects = election_for(heading)
     outcome = rules.tally(election, rule, progress=progress)
-    data = labelled(outcome, projects)
+    data = labelled(outcome, projects, election)
     with transaction.atomic():
         result, _ = BudgetResult.objects.select_for_update().get_or_create(
             heading=heading, rule=rule
@@ -95,7 +146,7 @@ def compute(heading, rule, user=None, progress=None, result=None):
         result.status = BudgetResult.Status.DONE
         result.progress = 100
         result.selected = [projects[i].pk for i in outcome.selected]
-        result.scores = {str(p.pk): outcome.scores[i] for i, p in enumerate(projects)}
+        result.scores = {str(p.pk): rules._money(outcome.scores[i]) for i, p in enumerate(projects)}
         result.spent = (
             Decimal(outcome.spent.numerator) / Decimal(outcome.spent.denominator)
         ).quantize(Decimal("0.01"))

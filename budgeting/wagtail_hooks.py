@@ -25,6 +25,7 @@ def register_budgeting_urls():
         path("<int:page_id>/next-phase/", admin_views.next_phase, name="next_phase"),
         path("<int:page_id>/follow-dates/", admin_views.follow_dates, name="follow_dates"),
         path("<int:page_id>/select/", admin_views.select_for_ballot, name="select"),
+        path("<int:page_id>/offline/", admin_views.offline_ballots, name="offline"),
     ]
     return [path("budgeting/", include((urls, "budgeting_admin")))]
 
@@ -46,4 +47,10 @@ def results_button(page, user, view_name, next_url=None):
             reverse("budgeting_admin:results", args=[page.pk]),
             icon_name="table",
             priority=80,
+        )
+        yield Button(
+            _("Paper and on-site ballots"),
+            reverse("budgeting_admin:offline", args=[page.pk]),
+            icon_name="doc-full",
+            priority=81,
         )

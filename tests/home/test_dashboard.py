@@ -12,9 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
-from participation.models import Comment, ProposalPage, SatisfactionInvitation, SatisfactionRating, Support
+from participation.models import (
+    Comment,
+    ProposalPage,
+    SatisfactionInvitation,
+    SatisfactionRating,
+    Support,
+)
 from tests.factories import UserFactory
-from tests.participation.conftest import city_town, town  # noqa: F401 (fixtures)
 
 Stage = ProposalPage.Stage
 URL = "/admin/dashboard/"
@@ -31,14 +36,18 @@ def editor_of(site, name):
         GroupPagePermission.objects.create(
             group=group,
             page=site.root_page,
-            permission=Permission.objects.get(codename=codename, content_type__app_label="wagtailcore"),
+            permission=Permission.objects.get(
+                codename=codename, content_type__app_label="wagtailcore"
+            ),
         )
     user = UserFactory(is_staff=True)
     user.groups.add(group)
     return user
 
 
-def add_proposal(town, n, stage, submitted, published=None, threshold=None, answered=None, due_days=30):
+def add_proposal(
+    town, n, stage, submitted, published=None, threshold=None, answered=None, due_days=30
+):
     proposal = ProposalPage(
         title=f"제안 {n}",
         slug=f"proposal-{n}",
@@ -81,7 +90,9 @@ def seeded(town):
 
 
 def get(client, **params):
-    return client.get(URL, {"start": "2026-01-05", "end": "2026-01-18", **params}, HTTP_HOST="gyeongnam.test")
+    return client.get(
+        URL, {"start": "2026-01-05", "end": "2026-01-18", **params}, HTTP_HOST="gyeongnam.test"
+    )
 
 
 def test_the_figures_of_a_small_case_counted_by_hand(client, seeded):
@@ -101,7 +112,11 @@ def test_the_figures_of_a_small_case_counted_by_hand(client, seeded):
     assert [row["value"] for row in context["spread"]] == [0, 1, 0, 0, 1]
     html = response.content.decode()
     # Every chart has its numbers beside it, in a table.
-    assert html.count('class="dash-chart__svg"') == html.count('class="listing dash-chart__table"') >= 6
+    assert (
+        html.count('class="dash-chart__svg"')
+        == html.count('class="listing dash-chart__table"')
+        >= 6
+    )
     assert "66.7" in html and "8.8" in html
 
 
@@ -162,7 +177,7 @@ def test_the_query_count_does_not_grow_with_the_rows(client, seeded):
     with CaptureQueriesContext(connection) as small:
         get(client)
     p4 = ProposalPage.objects.get(slug="proposal-4")
-    for n in range(30):
+    for _n in range(30):
         Support.objects.create(proposal=p4, user=UserFactory(), created_at=at(11))
         Comment.objects.create(page=p4, author=UserFactory(), body="댓글", created_at=at(11))
     for n in range(8, 12):

@@ -10,7 +10,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
 
@@ -113,7 +112,6 @@ def _too_many(request):
     return count > HELPFUL_LIMIT[0]
 
 
-@csrf_exempt  # anonymous readers answer from cached pages that carry no token; one per session
 @require_POST
 def helpful(request, page_id):
     page = _subject(request, page_id)

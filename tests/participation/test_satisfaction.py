@@ -75,7 +75,7 @@ def test_the_author_and_supporters_are_invited_once(client, town, answered, run_
 
 
 def test_a_rating_is_counted_once_and_bad_ratings_change_nothing(client, town, answered):
-    proposal, author, supporters = answered
+    proposal, _author, supporters = answered
     client.force_login(supporters[0])
     url = rate_url(proposal)
     for bad in (

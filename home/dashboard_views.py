@@ -33,13 +33,13 @@ class PeriodForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter a date such as 2026-01-31.")},
     )
     end = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter a date such as 2026-01-31.")},
     )
 
@@ -83,8 +83,13 @@ def dashboard(request):
     sites = scope.staff_sites(request.user)
     if not sites:
         return _forbidden(request)
-    form = PeriodForm(request.GET or None, sites=sites)
-    period, site, status = Period.default(), sites[0], 200
+    default = Period.default()
+    form = PeriodForm(
+        request.GET or None,
+        sites=sites,
+        initial={"site": sites[0].pk, "start": default.start, "end": default.end},
+    )
+    period, site, status = default, sites[0], 200
     if request.GET:
         if form.is_valid():
             period = form.cleaned_data["period"]

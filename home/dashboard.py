@@ -182,8 +182,11 @@ def active_participants(sites, period):
     sql, params = union.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT acts.week, COUNT(DISTINCT acts.user_id) FROM ({sql}) acts "  # noqa: S608
-            "WHERE acts.user_id IS NOT NULL GROUP BY acts.week",
+            # The week as text (its first ten characters, the date): each database and each
+            # column type (a date, a time) writes it differently.
+            "SELECT SUBSTR(CAST(acts.week AS TEXT), 1, 10) AS monday, "  # noqa: S608
+            f"COUNT(DISTINCT acts.user_id) FROM ({sql}) acts "
+            "WHERE acts.user_id IS NOT NULL GROUP BY monday",
             params,
         )
         counts = {_as_date(week): n for week, n in cursor.fetchall()}

@@ -66,7 +66,9 @@ def _voters(contest):
 def invite_after_answer_job(proposal_id):
     from participation.models import ProposalPage
 
-    proposal = ProposalPage.objects.filter(pk=proposal_id, answered_at__isnull=False).first()
+    proposal = ProposalPage.objects.filter(
+        pk=proposal_id, stage__in=ProposalPage.DECIDED_STAGES
+    ).first()
     if proposal is not None:
         invite(proposal, _proposal_audience(proposal))
 

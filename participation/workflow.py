@@ -254,7 +254,9 @@ def decide(proposal, task_state, user, decision, answer):
     # the committee's, the publication is the system's (members need no publish permission).
     task_state.workflow_state.update(user=None)
     notify(_audience(proposal), "answered", proposal, note=answer)
-    satisfaction.invite_after_answer(proposal)
+    if poll is None and decision != Stage.PUT_TO_VOTE:
+        # Put to a vote, it is rated when the poll's result is out (by the poll's voters).
+        satisfaction.invite_after_answer(proposal)
     return poll
 
 

@@ -185,3 +185,28 @@ def test_the_query_count_does_not_grow_with_the_rows(client, seeded):
     with CaptureQueriesContext(connection) as large:
         get(client)
     assert len(large) == len(small)
+
+
+def test_poll_turnout_against_the_eligible_population(client, seeded):
+    from tests.voting.factories import make_poll
+    from voting.models import Participation
+
+    poll = make_poll(
+        seeded.site,
+        title="광장 이름",
+        opens_at=at(5),
+        closes_at=at(15),
+        eligible_population=40,
+    )
+    later = make_poll(seeded.site, title="다음 투표", opens_at=at(5), closes_at=at(25))
+    for _n in range(6):
+        Participation.objects.create(contest=poll, user=UserFactory(), voted_on=at(12).date())
+    Participation.objects.create(contest=later, user=UserFactory(), voted_on=at(12).date())
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, language="ko"))
+    response = get(client)
+    assert [tuple(map(str, row)) for row in response.context["turnout"]] == [
+        ("투표", "광장 이름", "6", "40", "15.0")
+    ]
+    # Voters are active participants of their week too: a, c, d, six voters and the one of
+    # the poll still open.
+    assert [row["value"] for row in response.context["active"]] == [2, 10]

@@ -156,24 +156,38 @@ def _fill(period, counts):
     return [(monday, counts.get(monday, 0)) for monday in period.weeks()]
 
 
-def active_participants(sites, period):
-    """People who supported, commented, voted or rated, counted once per week, in one query."""
+def _during(lookup, since, until):
+    return Q(**{f"{lookup}__gte": since, f"{lookup}__lt": until})
+
+
+def _aware(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _active_counts(sites, first, last):
+    """{monday: people who supported, commented, voted or rated that week} for the weeks
+    from `first` to `last` (Mondays), in one query."""
+    since, until = _aware(first), _aware(last + datetime.timedelta(days=7))
     acts = [
-        Support.objects.filter(pages_within(sites, "proposal__path"), period.during("created_at"))
+        Support.objects.filter(
+            pages_within(sites, "proposal__path"), _during("created_at", since, until)
+        )
         .annotate(week=TruncWeek("created_at"))
         .values("week", "user_id"),
-        Comment.objects.filter(pages_within(sites, "page__path"), period.during("created_at"))
+        Comment.objects.filter(
+            pages_within(sites, "page__path"), _during("created_at", since, until)
+        )
         .annotate(week=TruncWeek("created_at"), person=F("author_id"))
         .values("week", "person"),
         Participation.objects.filter(
             pages_within(sites, "contest__path"),
-            voted_on__gte=period.start,
-            voted_on__lte=period.end,
+            voted_on__gte=first,
+            voted_on__lt=last + datetime.timedelta(days=7),
         )
         .annotate(week=TruncWeek("voted_on"))
         .values("week", "user_id"),
         SatisfactionRating.objects.filter(
-            pages_within(sites, "subject__path"), period.during("created_at")
+            pages_within(sites, "subject__path"), _during("created_at", since, until)
         )
         .annotate(week=TruncWeek("created_at"))
         .values("week", "user_id"),
@@ -189,8 +203,68 @@ def active_participants(sites, period):
             "WHERE acts.user_id IS NOT NULL GROUP BY monday",
             params,
         )
-        counts = {_as_date(week): n for week, n in cursor.fetchall()}
-    return _fill(period, counts)
+        return {_as_date(week): n for week, n in cursor.fetchall()}
+
+
+def _comment_counts(sites, first, last):
+    since, until = _aware(first), _aware(last + datetime.timedelta(days=7))
+    comments = Comment.objects.filter(
+        pages_within(sites, "page__path"), _during("created_at", since, until)
+    )
+    return _weekly(comments, "created_at", None)
+
+
+def _live(sites, first, last):
+    return _active_counts(sites, first, last), _comment_counts(sites, first, last)
+
+
+def weekly_figures(site, sites, period, today=None):
+    """Active participants and comments per whole week (Monday to Sunday) touching the
+    period. Finished weeks are counted once and kept (WeeklyFigures); only the current
+    week is counted from the rows at each request, so a city's millions of rows are read
+    once a week, not at every view."""
+    from home.models import WeeklyFigures
+
+    today = today or timezone.localdate()
+    current = today - datetime.timedelta(days=today.weekday())
+    weeks = list(period.weeks())
+    finished = [week for week in weeks if week < current]
+    stored = {
+        row.week: (row.active, row.comments)
+        for row in WeeklyFigures.objects.filter(site=site, week__in=finished)
+    }
+    missing = [week for week in finished if week not in stored]
+    if missing:
+        active, comments = _live(sites, missing[0], missing[-1])
+        rows = [
+            WeeklyFigures(
+                site=site, week=week, active=active.get(week, 0), comments=comments.get(week, 0)
+            )
+            for week in missing
+        ]
+        WeeklyFigures.objects.bulk_create(rows, ignore_conflicts=True)
+        stored.update({row.week: (row.active, row.comments) for row in rows})
+    if weeks and weeks[-1] >= current:
+        active, comments = _live(sites, current, weeks[-1])
+        for week in weeks:
+            if week >= current:
+                stored[week] = (active.get(week, 0), comments.get(week, 0))
+    return (
+        [(week, stored[week][0]) for week in weeks],
+        [(week, stored[week][1]) for week in weeks],
+    )
+
+
+def refresh_weekly_figures(site, weeks=2, today=None):
+    """Count the last finished weeks again (late rows, hidden comments); the daily job."""
+    from home.models import WeeklyFigures
+
+    today = today or timezone.localdate()
+    current = today - datetime.timedelta(days=today.weekday())
+    first = current - datetime.timedelta(days=7 * weeks)
+    WeeklyFigures.objects.filter(site=site, week__gte=first, week__lt=current).delete()
+    end = current - datetime.timedelta(days=1)
+    return weekly_figures(site, municipality_sites(site), Period(first, end), today)
 
 
 def new_accounts(sites, period):
@@ -255,19 +329,20 @@ def answer_times(sites, period):
     }
 
 
-def discussion(sites, period):
-    comments = Comment.objects.filter(
-        pages_within(sites, "page__path"), period.during("created_at")
-    )
-    weekly = _fill(period, _weekly(comments, "created_at", period))
-    totals = comments.aggregate(comments=Count("pk"), commenters=Count("author", distinct=True))
+def discussion(sites, period, weekly):
+    """Comments per week and in all (from the weekly figures), votes on them, new debates."""
     votes = CommentVote.objects.filter(
         pages_within(sites, "comment__page__path"), period.during("created_at")
     ).count()
     debates = DebatePage.objects.filter(
         pages_within(sites), period.during("first_published_at")
     ).count()
-    return {"weekly": weekly, **totals, "votes": votes, "debates": debates}
+    return {
+        "weekly": weekly,
+        "comments": sum(n for _week, n in weekly),
+        "votes": votes,
+        "debates": debates,
+    }
 
 
 def _share(part, whole):
@@ -286,7 +361,7 @@ def turnout(sites, period):
     rows = []
     polls = (
         PollPage.objects.filter(pages_within(sites), period.during("closes_at"))
-        .annotate(voters=Count("participations", distinct=True))
+        .annotate(voters=Count("participations"))  # one per voter: a unique constraint
         .order_by("closes_at", "pk")
         .only("title", "path", "eligible_population", "closes_at")
     )
@@ -352,16 +427,17 @@ class Dashboard:
     @classmethod
     def build(cls, site, period):
         sites = municipality_sites(site)
+        active, comments = weekly_figures(site, sites, period)
         return cls(
             site,
             sites,
             period,
             {
-                "active": active_participants(sites, period),
+                "active": active,
                 "accounts": new_accounts(sites, period),
                 "proposals": proposals(sites, period),
                 "answers": answer_times(sites, period),
-                "discussion": discussion(sites, period),
+                "discussion": discussion(sites, period, comments),
                 "turnout": turnout(sites, period),
                 "satisfaction": satisfaction(sites, period),
             },
@@ -415,7 +491,6 @@ ANSWER_LABELS = [
 DISCUSSION_LABELS = [
     ("debates", _("Debates published")),
     ("comments", _("Comments")),
-    ("commenters", _("People who commented")),
     ("votes", _("Votes on comments")),
 ]
 SATISFACTION_LABELS = [

@@ -106,7 +106,7 @@ def test_the_figures_of_a_small_case_counted_by_hand(client, seeded):
     answers = dict(context["answers"])
     assert list(answers.values()) == [3, 2, 66.7, 4.0, 8.8, 30]
     discussion = dict(context["discussion"])
-    assert list(discussion.values()) == [0, 2, 1, 0]
+    assert list(discussion.values()) == [0, 2, 0]
     satisfaction = dict(context["satisfaction"])
     assert list(satisfaction.values())[:5] == [3, 2, 66.7, 3.5, 3.5]
     assert [row["value"] for row in context["spread"]] == [0, 1, 0, 0, 1]

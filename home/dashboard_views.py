@@ -74,7 +74,7 @@ def _forbidden(request):
     return TemplateResponse(
         request,
         "home/admin/dashboard_forbidden.html",
-        {"page_title": _("Dashboard"), "header_icon": "list-ul"},
+        {"page_title": _("Municipality dashboard"), "header_icon": "list-ul"},
         status=403,
     )
 
@@ -110,7 +110,7 @@ def dashboard(request):
         request,
         "home/admin/dashboard.html",
         {
-            "page_title": _("Dashboard"),
+            "page_title": _("Municipality dashboard"),
             "header_icon": "list-ul",
             "form": form,
             "board": board,

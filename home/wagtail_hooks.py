@@ -73,5 +73,8 @@ def register_dashboard_urls():
 @hooks.register("register_admin_menu_item")
 def register_dashboard_menu_item():
     return DashboardMenuItem(
-        gettext_lazy("Dashboard"), reverse("municipality_dashboard"), icon_name="list-ul", order=150
+        gettext_lazy("Municipality dashboard"),
+        reverse("municipality_dashboard"),
+        icon_name="list-ul",
+        order=150,
     )

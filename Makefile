@@ -32,6 +32,7 @@ bench: setup
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/debates.py
 	$(BIN)/python bench/budgets.py
+	$(BIN)/python bench/dashboard.py
 
 # The load test against the real stack (bench/loadtest.py): needs DATABASE_URL (PostgreSQL,
 # seeded with `manage.py seed_scale`, or pass LOADTEST_ARGS=--seed) and REDIS_URL.

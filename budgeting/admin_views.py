@@ -92,6 +92,10 @@ def publish(request, page_id, result_id):
         messages.error(request, _("Another result of this heading is already published."))
         return redirect("budgeting_admin:results", page.pk)
     if updated:
+        from participation.satisfaction import invite_after_budget_result
+
+        # Voters are asked once per budget how it went (participation/satisfaction.py).
+        transaction.on_commit(lambda: invite_after_budget_result(page))
         messages.success(request, _("The result is published."))
     return redirect("budgeting_admin:results", page.pk)
 

@@ -42,6 +42,9 @@ urlpatterns = [
     path("accounts/data/", views.my_data, name="account_data"),
     path("accounts/data/download/", views.my_data_download, name="account_data_download"),
     path("accounts/", include("allauth.urls")),
+    # The apps' own routes outside the page tree (each app's urls module).
+    path("satisfaction/", include("participation.urls")),
+    path("", include("home.urls")),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:

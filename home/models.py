@@ -57,3 +57,23 @@ class ContentPage(Page):
 
     class Meta:
         verbose_name = _("content page")
+
+
+class WeeklyFigures(models.Model):
+    """A municipality's dashboard figures for one finished week (Monday to Sunday), kept so
+    the dashboard never counts a city's millions of rows again (home/dashboard.py)."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("week of"))
+    active = models.PositiveIntegerField(_("active participants"), default=0)
+    comments = models.PositiveIntegerField(_("comments"), default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("weekly figures")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "week"], name="home_weekly_figures_once")
+        ]
+
+    def __str__(self):
+        return f"{self.site_id} {self.week}"

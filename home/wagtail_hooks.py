@@ -54,3 +54,27 @@ def register_add_municipality_menu_item():
         icon_name="site",
         order=50,
     )
+
+
+class DashboardMenuItem(MenuItem):
+    def is_shown(self, request):
+        from cms.scope import staff_sites
+
+        return bool(staff_sites(request.user))
+
+
+@hooks.register("register_admin_urls")
+def register_dashboard_urls():
+    from home.dashboard_views import dashboard
+
+    return [path("dashboard/", dashboard, name="municipality_dashboard")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_dashboard_menu_item():
+    return DashboardMenuItem(
+        gettext_lazy("Municipality dashboard"),
+        reverse("municipality_dashboard"),
+        icon_name="list-ul",
+        order=150,
+    )

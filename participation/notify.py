@@ -86,6 +86,14 @@ def _proposal_messages():
             _("Publish it in the administration if it may go live."),
         ),
         "debate_closed": (_("The debate “%(title)s” is closed"), "%(note)s"),
+        # Satisfaction (participation.satisfaction)
+        "satisfaction": (
+            _("How did it go? Rate “%(title)s”"),
+            _(
+                "Tell us in a minute what you think of the outcome and of the process "
+                "(1 to 5). Your rating never shows how you voted."
+            ),
+        ),
     }
 
 
@@ -239,6 +247,8 @@ def link_for(obj, kind):
 
     from participation.models import ProposalPage
 
+    if kind == "satisfaction" and hasattr(obj, "get_site"):
+        return absolute_path(obj.get_site(), reverse("satisfaction_rate", args=[obj.pk]))
     if kind == "review_requested" and hasattr(obj, "get_site"):
         return absolute_path(obj.get_site(), reverse("participation_review", args=[obj.pk]))
     if kind in {"moderation_requested", "debate_pending"} and hasattr(obj, "get_site"):

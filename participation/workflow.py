@@ -17,6 +17,7 @@ from wagtail.models import Site, TaskState, Workflow, WorkflowPage, WorkflowStat
 
 from cms.jobs import enqueue, enqueue_at
 from cms.models import MunicipalitySettings
+from participation import satisfaction
 from participation.models import (
     CommitteeTask,
     Follow,
@@ -253,6 +254,9 @@ def decide(proposal, task_state, user, decision, answer):
     # the committee's, the publication is the system's (members need no publish permission).
     task_state.workflow_state.update(user=None)
     notify(_audience(proposal), "answered", proposal, note=answer)
+    if poll is None and decision != Stage.PUT_TO_VOTE:
+        # Put to a vote, it is rated when the poll's result is out (by the poll's voters).
+        satisfaction.invite_after_answer(proposal)
     return poll
 
 

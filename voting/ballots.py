@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from participation.satisfaction import invite_after_poll_result
 from voting import eligibility, secrecy
 from voting.models import Answer, Ballot, PollQuestion
 from voting.secrecy import VoteRefused
@@ -128,4 +129,6 @@ def open_poll_ballots(poll, opened):
                 )
     Ballot.objects.bulk_create(ballots)
     Answer.objects.bulk_create(answers)
+    # The result is public from now on: ask the voters what they thought (after the commit).
+    invite_after_poll_result(poll)
     return online_tally(poll, None)

@@ -20,6 +20,11 @@ from participation.models.proposals import (
     ProposalPage,
 )
 from participation.models.reports import ModerationAction, Report, UserBlock, set_hidden
+from participation.models.satisfaction import (
+    PageFeedback,
+    SatisfactionInvitation,
+    SatisfactionRating,
+)
 from participation.models.supports import Support, SupportClosed, SupportRefused
 from participation.models.workflow import CommitteeTask, ModerationTask, SupportsTask
 
@@ -40,6 +45,7 @@ __all__ = [
     "ModerationAction",
     "ModerationTask",
     "Notification",
+    "PageFeedback",
     "ParticipationSettings",
     "Position",
     "ProposalEvent",
@@ -47,6 +53,8 @@ __all__ = [
     "ProposalIndexPage",
     "ProposalPage",
     "Report",
+    "SatisfactionInvitation",
+    "SatisfactionRating",
     "Support",
     "SupportClosed",
     "SupportRefused",

@@ -248,7 +248,8 @@ class ProposalPage(ImplementationTracked, Commentable, Page):
 
     STATE_FIELDS = (
         "author_id", "stage", "hidden", "support_count", "support_threshold", "submitted_at",
-        "published_at", "support_deadline", "threshold_reached_at", "answered_at", "closed_at",
+        "published_at", "support_deadline", "threshold_reached_at", "review_due_at", "answered_at",
+        "closed_at",
         "moderation_note", "answer", "withdrawal_reason", "withdrawal_note",
     )  # fmt: skip
     EDITABLE_STAGES = (Stage.DRAFT, Stage.MODERATION, Stage.CHANGES_REQUESTED)

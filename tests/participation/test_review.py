@@ -59,7 +59,9 @@ def test_the_review_screen_shows_text_supports_discussion_and_due_date(client, t
     assert timezone.localdate().strftime("%Y-%m-%d") in html  # the supports' day
     assert "좋은 생각입니다" in html and "예산 낭비입니다" in html
     assert html.index("좋은 생각입니다") < html.index("예산 낭비입니다")  # most supported first
-    due = timezone.localtime(in_review.threshold_reached_at + datetime.timedelta(days=14)).strftime("%Y-%m-%d")
+    due = timezone.localtime(in_review.threshold_reached_at + datetime.timedelta(days=14)).strftime(
+        "%Y-%m-%d"
+    )
     assert due in html
     assert 'name="decision"' in html and 'name="comment"' in html
 

@@ -21,7 +21,7 @@ demo: setup
 # PYTEST_WORKERS=0 runs it in this one process.
 PYTEST_WORKERS ?= 4
 test: setup lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed node_modules/.package-lock.json messages-compiled
 

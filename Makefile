@@ -16,8 +16,13 @@ demo: setup
 	$(MANAGE) build_open_data
 	$(MANAGE) runserver 127.0.0.1:$(DEMO_PORT)
 
+# The suite runs in parallel processes (pytest-xdist): each has its own test database and,
+# counting up from REDIS_URL's, its own Redis database (cms/settings/test.py). Much of the
+# suite waits on browsers, servers and workers, so 4 processes pay even on 2 cores.
+# PYTEST_WORKERS=0 runs it in this one process.
+PYTEST_WORKERS ?= 4
 test: setup lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed node_modules/.package-lock.json messages-compiled
 

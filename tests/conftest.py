@@ -1,7 +1,113 @@
+import fcntl
+
 import pytest
 from wagtail.models import Page, Site
 
 from tests.factories import UserFactory, make_municipality
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that touch no test database run first, then pytest-django's order (database
+    tests, then transactional ones, whose flush removes what the migrations made).
+
+    The database-free group holds the longest single test (the README's demo, started with
+    `make demo`); in parallel runs (pytest-xdist, --dist load hands each process the tests
+    in this order) it then starts at once instead of being the last one everybody waits for.
+    """
+
+    def touches_database(item):
+        fixtures = set(getattr(item, "fixturenames", []))
+        return item.get_closest_marker("django_db") is not None or bool(
+            {"db", "transactional_db", "live_server"} & fixtures
+        )
+
+    items.sort(key=touches_database)  # stable: pytest-django's order stays within each group
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+):
+    """pytest-django's test database setup, except in parallel runs on PostgreSQL: there
+    the first process migrates one database and every process takes a copy of it
+    (CREATE DATABASE ... TEMPLATE, what Django's own parallel runner does), instead of
+    each running all the migrations, data migrations included, by itself.
+    """
+    from django.db import connection, connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if worker is None or connection.vendor != "postgresql" or django_db_keepdb:
+        # pytest-django's own setup, as its django_db_setup fixture does it.
+        if not django_db_use_migrations:
+            _disable_migrations()
+        aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+        with django_db_blocker.unblock():
+            config = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(config, verbosity=verbosity)
+        return
+
+    from django.conf import settings
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    test_settings = settings.DATABASES["default"].setdefault("TEST", {})
+    template = test_settings["NAME"].removesuffix(f"_{worker}")  # pytest-django's _gwN
+    shared = tmp_path_factory.getbasetemp().parent  # one folder for all of this run's workers
+    with django_db_blocker.unblock(), open(shared / "test-database.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = shared / "test-database.made"
+        if not made.exists():
+            test_settings["NAME"] = template
+            setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+            connections.close_all()
+            made.write_text(template)
+        connection.settings_dict["NAME"] = template
+        # Under the lock: PostgreSQL copies a template only while nobody else uses it.
+        connection.creation.clone_test_db(suffix=worker, verbosity=verbosity)
+        clone = connection.creation.get_test_db_clone_settings(worker)["NAME"]
+        connection.settings_dict["NAME"] = settings.DATABASES["default"]["NAME"] = clone
+        connection.close()
+    yield
+    with django_db_blocker.unblock():
+        connections.close_all()
+        connection.creation._destroy_test_db(clone, verbosity)
+
+
+def pytest_sessionfinish(session):
+    """After a parallel run, the controlling process drops the template the copies came from."""
+    if hasattr(session.config, "workerinput") or not getattr(
+        session.config.option, "numprocesses", None
+    ):
+        return
+    made = session.config._tmp_path_factory.getbasetemp() / "test-database.made"
+    if not made.exists():
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    with session.config.stash[blocking_manager_key].unblock():
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{made.read_text()}"')
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,10 @@ def _children(pid):
 
 
 def _free_port():
-    for port in range(6390 + os.getpid() % 50, 6500):
+    # Parallel test processes (pytest-xdist workers gw0, gw1, ...) look in ranges of their own.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    start = 6390 + worker * 30 + os.getpid() % 20
+    for port in range(start, start + 300):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port
@@ -85,8 +88,10 @@ class Stack:
         password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
         host = db.get("HOST") or "127.0.0.1"
         port = db.get("PORT") or 5432
+        # Without PYTEST_XDIST_WORKER: the worker takes the drill's REDIS_URL as it is
+        # (cms/settings/test.py would move it to the xdist worker's Redis database).
         return {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"},
             "DJANGO_SETTINGS_MODULE": "tests.drills.worker_settings",
             "DATABASE_URL": f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}",
             "REDIS_URL": self.redis.url,

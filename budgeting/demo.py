@@ -19,12 +19,25 @@ from budgeting.models import (
     BudgetPhase,
     BudgetProjectPage,
     BudgetResult,
+    Feasibility,
 )
 from cms.models import User
+from participation.models import ImplementationUpdate
 from voting import secrecy
 from voting.models import Participation
 
 PABULIB_FILE = "Netherlands_Assen_2024.pb"
+
+# Staff's review of the budget in balloting: one project of every state (by its order).
+REVIEW_2027 = {
+    2: (
+        Feasibility.UNFEASIBLE,
+        "하천 점용 허가와 안전 심의가 필요해 올해 예산으로는 추진할 수 없습니다.",
+        None,
+    ),
+    6: (Feasibility.PENDING, "", None),
+    4: (Feasibility.FEASIBLE, "", 27_000_000),
+}
 
 PROJECTS = [
     # (title, cost in 만원 × 10,000, heading index)
@@ -50,7 +63,7 @@ def pabulib_dir():
     return Path(__file__).resolve().parents[2] / "shared" / "pabulib"
 
 
-def ensure_budget(site, slug, title, headings, phases, intro):
+def ensure_budget(site, slug, title, headings, phases, intro, review=None, author=None):
     budget = BudgetPage.objects.child_of(site.root_page).filter(slug=slug).first()
     if budget is not None:
         return budget.specific
@@ -76,6 +89,16 @@ def ensure_budget(site, slug, title, headings, phases, intro):
         )
         budget.add_child(instance=project)
         project.save_revision().publish()
+        feasibility, explanation, estimate = (review or {}).get(
+            order, (Feasibility.FEASIBLE, "", None)
+        )
+        project.set_state(
+            feasibility=feasibility,
+            feasibility_explanation=explanation,
+            cost_estimate=estimate,
+            reviewed_at=None if feasibility == Feasibility.PENDING else timezone.now(),
+            author_id=author.pk if author is not None and order == 0 else None,
+        )
     return budget
 
 
@@ -108,6 +131,28 @@ def seed_finished(budget, voters):
     for heading in headings:
         result, _data = tallying.compute(heading, budget.rule)
         BudgetResult.objects.filter(pk=result.pk).update(published_at=timezone.now())
+        report_progress(result)
+
+
+def report_progress(result):
+    """Implementation updates on the funded projects, as staff post them after the vote."""
+    today = timezone.localdate()
+    steps = [
+        (ImplementationUpdate.Status.PLANNED, 0, 120, "설계와 업체 선정을 시작했습니다."),
+        (ImplementationUpdate.Status.IN_PROGRESS, 60, 60, "공사를 시작해 절반 넘게 진행했습니다."),
+        (ImplementationUpdate.Status.COMPLETED, 100, 10, "사업을 마치고 주민에게 공개했습니다."),
+    ]
+    for index, project_id in enumerate(result.selected):
+        if ImplementationUpdate.objects.filter(page_id=project_id).exists():
+            continue
+        for status, progress, days_ago, note in steps[: 2 + index % 2]:
+            ImplementationUpdate.objects.create(
+                page_id=project_id,
+                status=status,
+                progress=progress,
+                date=today - datetime.timedelta(days=days_ago),
+                note=note,
+            )
 
 
 def _fitting(chooser, projects, amount):
@@ -159,6 +204,8 @@ def seed(sites):
                 ("balloting", now - 5 * day, now + 20 * day),
             ],
             "주민이 직접 제안하고 투표로 정하는 예산입니다. 분야 예산 안에서 원하는 사업을 고르십시오.",
+            review=REVIEW_2027,
+            author=voters[0] if voters else None,
         )
         finished = ensure_budget(
             site,

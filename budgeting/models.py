@@ -719,8 +719,12 @@ class BudgetProjectPage(ImplementationTracked, Page):
         return changed
 
     def implementation_posted(self, update):
-        """Tell the author that the project they proposed moves on."""
+        """Tell the author that the project they proposed moves on (imported and staff-made
+        projects have none)."""
         from participation.notify import notify
+
+        if not self.author_id:
+            return
 
         note = f"{update.get_status_display()} · {update.progress}% — {update.note}"
         notify([self.author], "implementation", self, note=note)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
 
+from cms.csrf import csrf_when_signed_in
 from cms.scope import belongs_to
 from participation import satisfaction
 from participation.models import PageFeedback, SatisfactionRating
@@ -112,6 +113,7 @@ def _too_many(request):
     return count > HELPFUL_LIMIT[0]
 
 
+@csrf_when_signed_in  # asked on cacheable anonymous pages, which carry no CSRF token
 @require_POST
 def helpful(request, page_id):
     page = _subject(request, page_id)

@@ -378,6 +378,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["opendata.api.schema.only_public_api"],
 }
 # Open data bundles (opendata/bundle.py): rebuilt by `rqcron cms.cron` this often.
 OPEN_DATA_INTERVAL_SECONDS = int(os.environ.get("OPEN_DATA_INTERVAL_SECONDS", str(24 * 3600)))

@@ -114,7 +114,7 @@ def test_knapsack_ballot_on_a_phone(browser, live_server, site):
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/budgeting/{closed.pk}/results/")
     page.get_by_role("button", name="Publish").first.click()
-    assert "The result is published." in page.content()
+    expect(page.get_by_text("The result is published.")).to_be_visible()
     page.goto(f"{live_server.url}{closed.url}results/")
     assert "Rank 1" in page.content()
     problems["results"] = serious_violations(page)

@@ -102,6 +102,10 @@ def publish(request, page_id, result_id):
 
 # Running the process: phases by hand, the review of projects, the selection for the ballot.
 
+BALLOT_FROZEN = gettext_lazy(
+    "Balloting has opened: which projects are on the ballot can no longer change."
+)
+
 
 class ReviewForm(forms.Form):
     feasibility = forms.ChoiceField(choices=Feasibility.choices, label=gettext_lazy("Feasibility"))
@@ -158,6 +162,11 @@ def process(request, page_id):
     if feasibility in Feasibility.values:
         projects = projects.filter(feasibility=feasibility)
     form = BulkReviewForm(request.POST or None, page=page)
+    if request.method == "POST" and form.is_valid() and page.settings_frozen():
+        if any(
+            p.feasibility != form.cleaned_data["feasibility"] for p in form.cleaned_data["projects"]
+        ):
+            form.add_error("feasibility", BALLOT_FROZEN)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         told = 0
@@ -202,6 +211,13 @@ def review_project(request, page_id, project_id):
             "cost_estimate": project.cost_estimate,
         },
     )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and page.settings_frozen()
+        and form.cleaned_data["feasibility"] != project.feasibility
+    ):
+        form.add_error("feasibility", BALLOT_FROZEN)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         project.review(
@@ -251,6 +267,9 @@ def follow_dates(request, page_id):
 @require_POST
 def select_for_ballot(request, page_id):
     page = _page(request, page_id)
+    if page.settings_frozen():
+        messages.error(request, BALLOT_FROZEN)
+        return redirect("budgeting_admin:process", page.pk)
     count = page.select_for_ballot()
     messages.success(request, _("%(count)d projects are on the ballot.") % {"count": count})
     return redirect("budgeting_admin:process", page.pk)

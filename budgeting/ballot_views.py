@@ -261,9 +261,19 @@ def turnout(budget, headings, results, site):
             "channels": [(labels.get(c, c), n) for c, n in sorted(by_channel.items())],
             "total": total,
             "eligible": eligible,
-            "percent": round(100 * total / eligible, 1) if eligible else None,
+            # Paper ballots come from people without accounts: counted against verified
+            # accounts alone they could pass 100 %, which is no turnout; staff then set the
+            # eligible population on the budget.
+            "percent": _percent(total, eligible),
         }
     return table
+
+
+def _percent(part, whole):
+    if not whole or part > whole:
+        return None
+    share = 100 * part / whole
+    return round(share, 1 if share >= 1 else 3)
 
 
 def rule_in_words(rule):

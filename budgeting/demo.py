@@ -54,6 +54,8 @@ BUDGETS = {
     "gyeongnam": ("도민참여예산", [("도 전체", 80_000_000, ""), ("청년 분야", 40_000_000, "")]),
     "changwon": ("주민참여예산", [("시 전체", 80_000_000, ""), ("의창구", 40_000_000, "의창구")]),
 }
+# Residents aged 14 and over, roughly, for the turnout on the results pages.
+ELIGIBLE = {"gyeongnam": 2_790_000, "changwon": 870_000}
 
 
 def pabulib_dir():
@@ -63,11 +65,20 @@ def pabulib_dir():
     return Path(__file__).resolve().parents[2] / "shared" / "pabulib"
 
 
-def ensure_budget(site, slug, title, headings, phases, intro, review=None, author=None):
+def ensure_budget(
+    site, slug, title, headings, phases, intro, review=None, author=None, eligible=None
+):
     budget = BudgetPage.objects.child_of(site.root_page).filter(slug=slug).first()
     if budget is not None:
         return budget.specific
-    budget = BudgetPage(title=title, slug=slug, intro=intro, ballot_kind="knapsack", rule="greedy")
+    budget = BudgetPage(
+        title=title,
+        slug=slug,
+        intro=intro,
+        ballot_kind="knapsack",
+        rule="greedy",
+        eligible_voters=eligible,
+    )
     budget.headings = [
         BudgetHeading(name=name, amount=amount, district=district, sort_order=i)
         for i, (name, amount, district) in enumerate(headings)
@@ -206,6 +217,7 @@ def seed(sites):
             "주민이 직접 제안하고 투표로 정하는 예산입니다. 분야 예산 안에서 원하는 사업을 고르십시오.",
             review=REVIEW_2027,
             author=voters[0] if voters else None,
+            eligible=ELIGIBLE.get(slug),
         )
         finished = ensure_budget(
             site,
@@ -217,6 +229,7 @@ def seed(sites):
                 ("finished", now - 160 * day, None),
             ],
             "투표를 마치고 결과를 공개한 예산입니다.",
+            eligible=ELIGIBLE.get(slug),
         )
         seed_finished(finished, voters)
         ensure_results_block(site, finished)

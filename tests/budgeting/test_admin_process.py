@@ -193,3 +193,24 @@ def test_phase_set_by_hand_to_balloting_freezes_too(province):
     budget = make_budget(province, phase="selecting")
     assert not budget.settings_frozen()
     assert set_phase(budget, "balloting").settings_frozen()
+
+
+def test_once_balloting_opens_the_projects_on_the_ballot_stay_as_they_are(client, province, staff):
+    budget = make_budget(province, phase="balloting")
+    on_ballot = make_project(budget, title="투표에 오른 사업", feasibility="feasible")
+    BudgetProjectPage.objects.filter(pk=on_ballot.pk).update(selected_for_ballot=True)
+    client.force_login(staff)
+    response = client.post(reverse("budgeting_admin:select", args=[budget.pk]), follow=True)
+    assert "투표에 오르는 사업을 더 바꿀 수 없습니다" in response.content.decode()
+    response = client.post(
+        reverse("budgeting_admin:review", args=[budget.pk, on_ballot.pk]),
+        {
+            "feasibility": "unfeasible",
+            "explanation": "뒤늦게 안 된다고 합니다.",
+            "cost_estimate": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "투표에 오르는 사업을 더 바꿀 수 없습니다" in response.content.decode()
+    on_ballot.refresh_from_db()
+    assert on_ballot.feasibility == "feasible" and on_ballot.selected_for_ballot

@@ -48,7 +48,8 @@ loadtest: setup
 worker: setup
 	$(MANAGE) rqworker default mail --with-scheduler
 
-# rq's cron scheduler: the mail sweeper (cms/cron.py) every minute.
+# rq's cron scheduler (cms/cron.py): the mail sweeper every minute, and each app's schedule.py
+# (open data bundles, the dashboards' weekly figures) daily.
 cron: setup
 	$(MANAGE) rqcron cms.cron
 

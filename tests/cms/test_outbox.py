@@ -92,3 +92,5 @@ def test_rq_cron_runs_the_sweeper_every_minute():
     assert jobs["cms.mail.sweep_outbox"] == ("mail", 60)
     # Apps add theirs from their own schedule.py: the open data bundles, daily.
     assert jobs["opendata.bundle.rebuild_all"] == ("default", 24 * 3600)
+    # and the dashboards' weekly figures, recounted daily.
+    assert jobs["home.schedule.snapshot_dashboards"] == ("default", 24 * 3600)

@@ -1,4 +1,4 @@
-"""Periodic jobs of the home app for rq's cron scheduler: `python manage.py rqcron home.cron`."""
+"""Periodic jobs of the home app, registered with rq's cron (found by cms.cron)."""
 
 from rq import cron
 

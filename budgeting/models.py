@@ -25,6 +25,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from budgeting.admin_forms import BudgetPageForm
+from cms.page_state import PageState
 from participation.models.implementation import ImplementationTracked, register_trackable
 from voting.models import Channel
 
@@ -574,7 +575,7 @@ class BudgetHeading(Orderable):
         return self.name
 
 
-class BudgetProjectPage(ImplementationTracked, Page):
+class BudgetProjectPage(PageState, ImplementationTracked, Page):
     objects = BudgetPageManager()
 
     description = models.TextField(_("description"), blank=True)
@@ -728,18 +729,6 @@ class BudgetProjectPage(ImplementationTracked, Page):
 
         note = f"{update.get_status_display()} · {update.progress}% — {update.note}"
         notify([self.author], "implementation", self, note=note)
-
-    def with_content_json(self, content):
-        obj = super().with_content_json(content)
-        for name in self.STATE_FIELDS:
-            setattr(obj, name, getattr(self, name))
-        return obj
-
-    def set_state(self, **fields):
-        """Write state fields straight to the row, leaving content and revisions alone."""
-        type(self).objects.filter(pk=self.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(self, name, value)
 
     @property
     def label(self):

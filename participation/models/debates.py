@@ -18,6 +18,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.blocks import CONTENT_BLOCKS
+from cms.page_state import PageState
 from participation.models.comments import Commentable, apply_vote
 
 
@@ -66,7 +67,7 @@ class DebateQuerySet(PageQuerySet):
 DebateManager = PageManager.from_queryset(DebateQuerySet)
 
 
-class DebatePage(Commentable, Page):
+class DebatePage(PageState, Commentable, Page):
     """One debate: a question, its background, up and down votes, and the threaded discussion.
 
     Votes, counters, hiding and the closing conclusion are state of the debate as a whole,
@@ -154,17 +155,6 @@ class DebatePage(Commentable, Page):
 
     def __str__(self):
         return self.title
-
-    def with_content_json(self, content):
-        obj = super().with_content_json(content)
-        for name in self.STATE_FIELDS:
-            setattr(obj, name, getattr(self, name))
-        return obj
-
-    def set_state(self, **fields):
-        type(self).objects.filter(pk=self.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(self, name, value)
 
     # State the public sees
 

@@ -17,6 +17,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from cms.page_state import PageState
 from participation.models.comments import Commentable
 from participation.models.implementation import ImplementationTracked, register_trackable
 from participation.sanitize import clean_citizen_html
@@ -171,7 +172,7 @@ class ProposalQuerySet(PageQuerySet):
 ProposalManager = PageManager.from_queryset(ProposalQuerySet)
 
 
-class ProposalPage(ImplementationTracked, Commentable, Page):
+class ProposalPage(PageState, ImplementationTracked, Commentable, Page):
     """A citizen's policy proposal, carried through the municipality's proposal workflow.
 
     The workflow tasks keep ``stage`` and the stage dates up to date; these state fields
@@ -293,18 +294,6 @@ class ProposalPage(ImplementationTracked, Commentable, Page):
     def save(self, *args, **kwargs):
         self.body = clean_citizen_html(self.body)
         return super().save(*args, **kwargs)
-
-    def with_content_json(self, content):
-        obj = super().with_content_json(content)
-        for name in self.STATE_FIELDS:
-            setattr(obj, name, getattr(self, name))
-        return obj
-
-    def set_state(self, **fields):
-        """Write state fields straight to the row, leaving content and revisions alone."""
-        type(self).objects.filter(pk=self.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(self, name, value)
 
     def visible_to(self, user, site):
         """The public sees what ``ProposalQuerySet.visible()`` lists; the author and the

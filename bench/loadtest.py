@@ -29,6 +29,7 @@ import os
 import platform
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -102,6 +103,9 @@ def django_setup(env):
 
 
 def start_stack(args, env, workdir):
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", args.port)) == 0:  # would measure someone else
+            sys.exit(f"Port {args.port} is taken (an earlier stack still running?): --port")
     log = open(workdir / "server.log", "w")
     gunicorn = subprocess.Popen(
         [

@@ -6,14 +6,16 @@ residency check...). `CachedSiteSetting.for_site` keeps each settings row per pr
 keyed by the public content's generation (`cms.page_cache`), which every save or delete of
 a settings row moves on: a settings edit shows on the next request in every process.
 
-Only requests use the cache (`RequestMemoMiddleware` reads the generation once at the start
-of each); jobs, commands and the shell always read the row. Each request works on its own
-copy, so a view that changes its settings object changes nobody else's.
+Only requests use the cache (the generation is read once per request, in its memo); jobs,
+commands and the shell always read the row. Each request works on its own copy, so a view
+that changes its settings object changes nobody else's. Without Redis (the demo) there is no
+generation shared between processes, so rows are kept for one request only.
 """
 
 import contextvars
 import copy
 
+from django.conf import settings
 from wagtail.contrib.settings.models import BaseSiteSetting
 
 _request = contextvars.ContextVar("cms_request_memo", default=None)
@@ -50,6 +52,9 @@ class CachedSiteSetting(BaseSiteSetting):
             return super().for_site(site)
         key = (cls._meta.label, site.pk)
         if key in memo:
+            return memo[key]
+        if not settings.REDIS_URL:  # no shared generation: processes could not tell a change
+            memo[key] = super().for_site(site)
             return memo[key]
         from cms.page_cache import generation
 

@@ -206,7 +206,8 @@ def city_pages():
     from voting.models import PollPage
 
     def rel(page):
-        return page.url_path.removeprefix("/changwon")
+        # Percent-encoded: a demo page may have a Korean slug, and HTTP paths are ASCII.
+        return urllib.parse.quote(page.url_path.removeprefix("/changwon"))
 
     hot = ProposalPage.objects.filter(url_path__startswith="/changwon/").order_by("-support_count")
     hot = hot.first()
@@ -511,9 +512,9 @@ def run_writes(args, workdir):
     # Where the support box posts (participation.views.support_url).
     (workdir / "spread.txt").write_text("".join(f"/-/proposals/{pk}/support/\n" for pk in spread))
     (workdir / "hot.txt").write_text(f"/-/proposals/{hot.pk}/support/\n")
-    debate_path = debate.url_path.removeprefix("/changwon")
+    debate_path = urllib.parse.quote(debate.url_path.removeprefix("/changwon"))
     (workdir / "comment.txt").write_text(f"{debate_path}comments/post/\n")
-    poll_path = poll.url_path.removeprefix("/changwon")
+    poll_path = urllib.parse.quote(poll.url_path.removeprefix("/changwon"))
     (workdir / "poll.txt").write_text(f"{poll_path}\n")
     question = poll.questions.order_by("sort_order").first()
     option = question.options.order_by("sort_order").first()

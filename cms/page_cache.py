@@ -66,8 +66,8 @@ def new_generation(**_kwargs):
     deleted, a municipality's settings changed...)."""
     try:
         value = cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet
-        value = generation()
+    except ValueError:  # the cache lost it (or never had it): start again anywhere
+        cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
         value = cache.incr(GENERATION_KEY)
     memo = request_memo()
     if memo is not None:
@@ -176,6 +176,7 @@ def _page_deleted(sender, instance, **_kwargs):
 def connect_signals():
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
+    from wagtail.images import get_image_model
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -189,7 +190,8 @@ def connect_signals():
     settings_models = [
         model for model in apps.get_models() if issubclass(model, site_settings.CachedSiteSetting)
     ]
-    for model in (Site, PageViewRestriction):
+    # Images: a municipality's logo is kept with its settings (cms.site_settings).
+    for model in (Site, PageViewRestriction, get_image_model()):
         post_save.connect(new_generation, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
         post_delete.connect(
             new_generation, sender=model, dispatch_uid=f"{uid}.{model.__name__}.deleted"

@@ -42,6 +42,10 @@ def request_memo():
 
 
 class CachedSiteSetting(BaseSiteSetting):
+    # Related objects every page shows (a logo, footer pages): loaded once with the kept row
+    # and shared, read-only, by the requests that use it.
+    kept_relations = ()
+
     class Meta:
         abstract = True
 
@@ -61,17 +65,21 @@ class CachedSiteSetting(BaseSiteSetting):
         current = generation()
         kept = _rows.get(key)
         if kept is None or kept[0] != current:
-            kept = (current, super().for_site(site))
+            row = super().for_site(site)
+            for name in cls.kept_relations:
+                getattr(row, name)
+            kept = (current, row)
             _rows[key] = kept
         memo[key] = _own_copy(kept[1])
         return memo[key]
 
 
 def _own_copy(row):
-    """A copy that shares no per-instance cache with the kept row."""
+    """A copy with its own field values and caches; related objects already loaded are
+    shared."""
     clone = copy.copy(row)
     clone._state = copy.copy(row._state)
-    clone._state.fields_cache = {}
+    clone._state.fields_cache = dict(row._state.fields_cache)
     clone._page_url_cache = {}
     return clone
 

@@ -43,6 +43,7 @@ bench: setup
 # seeded with `manage.py seed_scale`, or pass LOADTEST_ARGS=--seed) and REDIS_URL.
 loadtest: setup
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/pip install --quiet --constraint constraints.txt ".[bench]"
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 worker: setup

@@ -55,13 +55,18 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--sessions", type=int, default=20000, help="signed-in citizens for writes")
     parser.add_argument("--seed", action="store_true", help="run seed_scale if no city is seeded")
-    parser.add_argument("--only", help="comma-separated page names to run (default: all)")
+    parser.add_argument(
+        "--only", help="page names to run, separated by ';' (names hold commas; default: all)"
+    )
     parser.add_argument("--no-writes", action="store_true")
     parser.add_argument(
         "--profile",
-        help="comma-separated page names to sample with py-spy (all web workers) while loaded",
+        help="page names to sample with py-spy (all web workers) while loaded, separated by ';'",
     )
-    parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy")
+    beside_python = Path(PYTHON).parent / "py-spy"  # the bench extra installs it there
+    parser.add_argument(
+        "--py-spy", default=str(beside_python) if beside_python.exists() else "py-spy"
+    )
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--label", default="run", help="heading of this run in RESULTS.md")
     return parser.parse_args()
@@ -701,7 +706,7 @@ def main():
     session_key = signed_in.read_text().split()[0]
     pages.insert(1, ("plain view, signed in", CITY, "/bench/plain/", f"sessionid={session_key}"))
     if args.only:
-        wanted = {name.strip() for name in args.only.split(",")}
+        wanted = {name.strip() for name in args.only.split(";")}
         pages = [p for p in pages if p[0] in wanted or p[0].startswith("plain view")]
     header = [
         f"- machine: {machine()}",
@@ -731,7 +736,7 @@ def main():
                 except OSError:
                     pass
             spy = None
-            if args.profile and name in args.profile.split(","):
+            if args.profile and name in {n.strip() for n in args.profile.split(";")}:
                 out = workdir / f"profile-{len(reads)}.txt"
                 spy = subprocess.Popen(
                     [

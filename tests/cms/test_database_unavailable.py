@@ -6,17 +6,22 @@ an operator would. The statement then fails as it would in production.
 """
 
 import contextlib
+import datetime
 
 import psycopg
 import pytest
+import time_machine
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
+from cms.mail import send_outbox_mail, sweep_outbox
 from cms.middleware import database_unavailable_response
 from cms.models import OutboxMail
+from cms.views import server_error
 from participation.models import Comment, Notification, ProposalPage, Support
+from participation.notify import notify
 from tests.factories import UserFactory
 from tests.participation.factories import publish, setup_municipality, submit
 
@@ -91,6 +96,19 @@ def test_the_unavailable_page_needs_no_database(django_assert_num_queries):
     assert "/static/cms/css/site.css" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("error", "status"), [(OperationalError, 503), (InterfaceError, 503), (RuntimeError, 500)]
+)
+def test_the_error_handler_tells_a_lost_database_from_a_bug(rf, error, status):
+    try:
+        raise error("boom")
+    except Exception:
+        with translation.override("ko"):
+            response = server_error(rf.get("/"))
+    assert response.status_code == status
+    assert (KOREAN_TITLE in response.content.decode()) == (status == 503)
+
+
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_support_cut_mid_write_answers_503_and_counts_nothing(town, proposal):
@@ -149,3 +167,27 @@ def test_a_page_whose_session_read_is_cut_answers_503(town, proposal):
     assert cut
     assert_unavailable_page(response)
     assert client.get(proposal.url, HTTP_HOST=town.host).status_code == 200
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_whose_sent_mark_is_cut_is_not_sent_again(proposal, settings, mailoutbox):
+    """The mail server took the message, then the connection went: the row is still marked
+    sent, so neither the sweeper nor a requeued job sends it a second time."""
+    if not settings.REDIS_URL:
+        pytest.skip("without Redis the in-process queue sends the mail as it is queued")
+    follower = UserFactory()
+    notify([follower], "implementation", proposal, note="끊긴 뒤의 소식")
+    told = Notification.objects.get(recipient=follower)
+    row = OutboxMail.objects.get(params__notification_id=told.pk)
+
+    with cut_before('SET "status" = %s, "sent_at" = %s') as cut:
+        assert send_outbox_mail(row.pk) == "sent"
+
+    assert cut
+    assert OutboxMail.objects.get(pk=row.pk).status == "sent"
+    later = timezone.now() + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 5)
+    with time_machine.travel(later, tick=True):
+        sweep_outbox(stale_seconds=0)
+        assert send_outbox_mail(row.pk) == "already handled"
+    assert [m.to for m in mailoutbox] == [[follower.email]]

@@ -71,6 +71,11 @@ def server_env(args, workdir):
         sys.exit("DATABASE_URL must point at the seeded PostgreSQL database.")
     if not env.get("REDIS_URL"):
         sys.exit("REDIS_URL must be set (the cache and the job queues).")
+    # The city was seeded under cms.settings.dev, so the ballot and census keys must be the
+    # ones dev derives there unless the environment gives its own (production needs both).
+    dev_secret = "dev-only-not-secret-6c1f0b1e9a5d4c7f8e2b3a4d5c6e7f80"  # noqa: S105 (dev settings)
+    env.setdefault("BALLOT_KEY_SECRET", "derived-from-secret-key:" + dev_secret)
+    env.setdefault("CENSUS_KEY", hashlib.sha256(f"census|{dev_secret}".encode()).hexdigest())
     env.update(
         DJANGO_SETTINGS_MODULE="cms.settings.production",
         SECRET_KEY=env.get("SECRET_KEY") or "bench-only-secret-key-not-for-production-0123456789",
@@ -240,7 +245,10 @@ def count_queries(pages):
     try:
         # What rendering the page costs (a miss of the anonymous page cache), not a hit's 0.
         with override_settings(ANONYMOUS_PAGE_CACHE_SECONDS=0):
-            for name, host, path in pages:
+            for name, host, path, *cookie in pages:
+                client.cookies.clear()
+                if cookie:
+                    client.cookies.load(cookie[0])
                 client.get(path, HTTP_HOST=host)
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(path, HTTP_HOST=host)
@@ -457,9 +465,9 @@ def run_writes(args, workdir):
 
     hot, spread, debate, poll = write_targets()
     sessions, _ids = make_sessions(args.sessions, workdir)
-    index_path = hot.get_parent().url_path.removeprefix("/changwon")
-    (workdir / "spread.txt").write_text("".join(f"{index_path}{pk}/support/\n" for pk in spread))
-    (workdir / "hot.txt").write_text(f"{index_path}{hot.pk}/support/\n")
+    # Where the support box posts (participation.views.support_url).
+    (workdir / "spread.txt").write_text("".join(f"/-/proposals/{pk}/support/\n" for pk in spread))
+    (workdir / "hot.txt").write_text(f"/-/proposals/{hot.pk}/support/\n")
     debate_path = debate.url_path.removeprefix("/changwon")
     (workdir / "comment.txt").write_text(f"{debate_path}comments/post/\n")
     poll_path = poll.url_path.removeprefix("/changwon")
@@ -611,9 +619,13 @@ def main():
     ensure_city(args, env)
 
     pages = city_pages()
+    # The floor of any signed-in request (a write's too): the plain view with a session.
+    signed_in, _ids = make_sessions(1, workdir)
+    session_key = signed_in.read_text().split()[0]
+    pages.insert(1, ("plain view, signed in", CITY, "/bench/plain/", f"sessionid={session_key}"))
     if args.only:
         wanted = {name.strip() for name in args.only.split(",")}
-        pages = [p for p in pages if p[0] in wanted or p[0] == "plain view"]
+        pages = [p for p in pages if p[0] in wanted or p[0].startswith("plain view")]
     header = [
         f"- machine: {machine()}",
         f"- data: {sizes()}",
@@ -631,10 +643,11 @@ def main():
     gunicorn, worker = start_stack(args, env, workdir)
     reads, writes, memory = [], [], {}
     try:
-        for name, host, path in pages:
+        for name, host, path, *cookie in pages:
+            headers = {"Host": host, **({"Cookie": cookie[0]} if cookie else {})}
             for _ in range(3):  # warm each worker's caches for this page
                 request = urllib.request.Request(
-                    f"http://127.0.0.1:{args.port}{path}", headers={"Host": host}
+                    f"http://127.0.0.1:{args.port}{path}", headers=headers
                 )
                 try:
                     urllib.request.urlopen(request, timeout=60).read()
@@ -651,7 +664,11 @@ def main():
                     ],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )  # fmt: skip
-            raw = run_wrk(args, f"http://127.0.0.1:{args.port}{path}", headers=[f"Host: {host}"])
+            raw = run_wrk(
+                args,
+                f"http://127.0.0.1:{args.port}{path}",
+                headers=[f"{key}: {value}" for key, value in headers.items()],
+            )
             if spy is not None:
                 spy.wait(timeout=60)
                 print(f"  profile of {name}: {out} (python bench/profile_top.py {out})")

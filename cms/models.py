@@ -17,10 +17,11 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
 from wagtail.models import Site
 
 from cms.colour import contrast_ratio
+from cms.site_settings import CachedSiteSetting
 
 # Sent when a person deletes their account, so that apps drop what they hold about them
 # (voting deletes residency verifications and documents). cms imports no app: they listen.
@@ -167,7 +168,7 @@ hex_colour = RegexValidator(
 
 
 @register_setting(icon="site")
-class MunicipalitySettings(BaseSiteSetting):
+class MunicipalitySettings(CachedSiteSetting):
     """Everything that makes a site one municipality's: its name, look and participation rules."""
 
     class Kind(models.TextChoices):

@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils.cache import patch_vary_headers
 
+from cms.site_settings import request_memo
+
 GENERATION_KEY = "pages:generation"
 BYPASS_PREFIXES = (
     "/admin/",
@@ -38,18 +40,32 @@ PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 
 def generation():
-    """The current generation of public content; part of every page and menu key."""
+    """The current generation of public content; part of every page and menu key.
+
+    Read once per request (kept in the request's memo), so the page cache, the Site, the
+    menu and the settings of one request agree on it.
+    """
+    memo = request_memo()
+    if memo is not None and GENERATION_KEY in memo:
+        return memo[GENERATION_KEY]
     value = cache.get(GENERATION_KEY)
     if value is None:
         value = int(time.time() * 1000)
         cache.add(GENERATION_KEY, value, timeout=None)
         value = cache.get(GENERATION_KEY, value)
+    if memo is not None:
+        memo[GENERATION_KEY] = value
     return value
 
 
 def new_generation(**_kwargs):
-    """Forget every cached page and menu (a page was published, moved, deleted...)."""
-    cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+    """Forget every cached page, menu, Site and settings row (a page was published, moved,
+    deleted, a municipality's settings changed...)."""
+    value = int(time.time() * 1000)
+    cache.set(GENERATION_KEY, value, timeout=None)
+    memo = request_memo()
+    if memo is not None:
+        memo[GENERATION_KEY] = value
 
 
 def _has_personal_cookie(request):
@@ -152,22 +168,40 @@ def _page_deleted(sender, instance, **_kwargs):
 
 
 def connect_signals():
+    from django.apps import apps
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from cms.models import MunicipalitySettings
+    from cms import site_settings
 
     uid = "cms.page_cache"
     page_published.connect(new_generation, dispatch_uid=f"{uid}.published")
     page_unpublished.connect(new_generation, dispatch_uid=f"{uid}.unpublished")
     post_page_move.connect(new_generation, dispatch_uid=f"{uid}.moved")
     post_delete.connect(_page_deleted, dispatch_uid=f"{uid}.deleted")
-    for model in (Site, MunicipalitySettings, PageViewRestriction):
+    settings_models = [
+        model for model in apps.get_models() if issubclass(model, site_settings.CachedSiteSetting)
+    ]
+    for model in (Site, PageViewRestriction):
         post_save.connect(new_generation, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
         post_delete.connect(
             new_generation, sender=model, dispatch_uid=f"{uid}.{model.__name__}.deleted"
         )
+    for model in settings_models:
+        name = model._meta.label
+        post_save.connect(_settings_saved, sender=model, dispatch_uid=f"{uid}.{name}")
+        post_delete.connect(_settings_saved, sender=model, dispatch_uid=f"{uid}.{name}.deleted")
+
+
+def _settings_saved(sender, instance, created=False, **_kwargs):
+    """A settings row changed. One made with its defaults the first time a page asked for it
+    changes nothing anyone has seen, so it keeps the generation (and the cached pages)."""
+    from cms import site_settings
+
+    site_settings.forget(sender, instance)
+    if not created:
+        new_generation()
 
 
 class CachedSiteMiddleware:

@@ -44,6 +44,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # The apps' own routes outside the page tree (each app's urls module).
     path("satisfaction/", include("participation.urls")),
+    path("-/", include("participation.action_urls")),
     path("", include("home.urls")),
 ]
 

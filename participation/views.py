@@ -10,6 +10,7 @@ from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Site
@@ -141,7 +142,7 @@ def proposal_context(proposal, request):
         "can_edit": permissions.can_edit_proposal(user, proposal, site),
         "can_withdraw": permissions.can_withdraw_proposal(user, proposal, site),
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
-        "support_url": _url(request, index, "support", proposal_id=proposal.pk),
+        "support_url": support_url(proposal),
         "follow_url": _url(
             request, index, "follow", content_type_id=content_type.pk, object_id=proposal.pk
         ),
@@ -153,7 +154,7 @@ def proposal_context(proposal, request):
     }
 
 
-def support_box_context(proposal, request, index, site, supported=None):
+def support_box_context(proposal, request, site, supported=None):
     """What the support box needs, and nothing more: a support answers with the box alone.
 
     `supported` is passed when the caller already knows it (the support just given or
@@ -173,8 +174,14 @@ def support_box_context(proposal, request, index, site, supported=None):
         "support_refusal": support_refusal,
         "verify_url": supporters.verify_url(site, request) if support_refusal else None,
         "can_write": permissions.can_write(user, site),
-        "support_url": _url(request, index, "support", proposal_id=proposal.pk),
+        "support_url": support_url(proposal),
     }
+
+
+def support_url(proposal):
+    """Where the support box posts: a route of its own, outside the page tree, so that a
+    support costs no page routing (the proposal's own `…/<id>/support/` still works)."""
+    return reverse("proposal_support", args=[proposal.pk])
 
 
 def _proposal_for(index, proposal_id):
@@ -191,25 +198,42 @@ def _own_proposal(request, index, proposal_id):
 
 
 def support_proposal(request, index, proposal_id):
+    """The index page's route (`<index>/<id>/support/`), kept for links made before
+    `support_by_id`."""
+    return _support(request, _proposal_for(index, proposal_id))
+
+
+def support_by_id(request, proposal_id):
+    """`/-/proposals/<id>/support/`: a proposal of the site the request came in on."""
+    site = _site(request)
+    if site is None:
+        raise Http404
+    proposal = get_object_or_404(
+        ProposalPage.objects.descendant_of(site.root_page).select_related("author"),
+        pk=proposal_id,
+    )
+    return _support(request, proposal)
+
+
+def _support(request, proposal):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     site = _site(request)
-    proposal = _proposal_for(index, proposal_id)
     if not proposal.live or not permissions.can_see_proposal(request.user, proposal, site):
         raise Http404
     refusal = _require_writer(request, site)
     if refusal is not None:
         return refusal
     action = request.POST.get("action", "support")
-    status = 200
+    status, changed = 200, False
     try:
         if not ratelimit.take(request.user, "click"):
             message, status = _too_fast(), 429
         elif action == "withdraw":
-            Support.withdraw(proposal, request.user)
+            changed = Support.withdraw(proposal, request.user)
             message = _("Your support was withdrawn.")
         else:
-            Support.give(proposal, request.user, site=site)
+            changed = Support.give(proposal, request.user, site=site)
             if request.POST.get("follow"):
                 Follow.follow(request.user, proposal)
             message = _("Thank you: your support is counted.")
@@ -217,14 +241,15 @@ def support_proposal(request, index, proposal_id):
         message, status = _("Supports for this proposal are closed."), 400
     except SupportRefused as refused:
         message, status = refused.reason, 403
-    proposal.refresh_from_db(fields=["support_count", "stage"])
+    if not changed:  # nothing written here: show what others have written meanwhile
+        proposal.refresh_from_db(fields=["support_count", "stage"])
     if status == 200 and action != "withdraw":
         workflow.after_support(proposal)
     if request.htmx:
         supported = None
         if status == 200:
             supported = action != "withdraw"
-        context = support_box_context(proposal, request, index, site, supported)
+        context = support_box_context(proposal, request, site, supported)
         context.update(page=proposal, support_message=message)
         return TemplateResponse(
             request, "participation/includes/support_box.html", context, status=status

@@ -27,13 +27,14 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.blocks import CONTENT_BLOCKS
+from cms.site_settings import CachedSiteSetting
 from participation.models.comments import Commentable
 from voting import hashing
 
@@ -65,7 +66,7 @@ def document_path(instance, filename):
 
 
 @register_setting(icon="tick-inverse")
-class VotingSettings(BaseSiteSetting):
+class VotingSettings(CachedSiteSetting):
     """Who counts as a voter in one municipality, and how a person shows they are one."""
 
     class CodeKind(models.TextChoices):

@@ -20,15 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
 
 from cms.links import absolute_url
+from cms.site_settings import CachedSiteSetting
 
 MAX_DEPTH = 2
 
 
 @register_setting(icon="comment")
-class DiscussionSettings(BaseSiteSetting):
+class DiscussionSettings(CachedSiteSetting):
     """How comments and debates behave on one municipality's site."""
 
     comment_max_length = models.PositiveIntegerField(

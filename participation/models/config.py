@@ -5,12 +5,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.contrib.settings.models import register_setting
 from wagtail.models import Site
+
+from cms.site_settings import CachedSiteSetting
 
 
 @register_setting(icon="group")
-class ParticipationSettings(BaseSiteSetting):
+class ParticipationSettings(CachedSiteSetting):
     """Who moderates and who sits on the committee of one municipality, and the report rules.
 
     The support threshold and window live in cms.MunicipalitySettings.

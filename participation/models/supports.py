@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +45,6 @@ class Support(models.Model):
         rule, so every stored support met the rule when it was given.
         """
         from participation import supporters
-        from participation.models import ProposalPage
 
         if not proposal.support_open:
             raise SupportClosed
@@ -56,25 +54,20 @@ class Support(models.Model):
         try:
             with transaction.atomic():
                 cls.objects.create(proposal=proposal, user=user)
-                ProposalPage.objects.filter(pk=proposal.pk).update(
-                    support_count=F("support_count") + 1
-                )
+                _move_counter(proposal, +1)
         except IntegrityError:
             return False
         return True
 
     @classmethod
     def withdraw(cls, proposal, user):
-        from participation.models import ProposalPage
 
         if not proposal.support_open:
             raise SupportClosed
         with transaction.atomic():
             deleted, _ = cls.objects.filter(proposal=proposal, user=user).delete()
             if deleted:
-                ProposalPage.objects.filter(pk=proposal.pk).update(
-                    support_count=F("support_count") - deleted
-                )
+                _move_counter(proposal, -deleted)
         return bool(deleted)
 
     @classmethod
@@ -85,3 +78,20 @@ class Support(models.Model):
         count = cls.objects.filter(proposal_id=proposal_id).count()
         ProposalPage.objects.filter(pk=proposal_id).update(support_count=count)
         return count
+
+
+def _move_counter(proposal, by):
+    """Add `by` to the proposal's support_count in the database, and set the proposal's
+    counter and stage to what the database then holds (one statement, no re-read)."""
+    from django.db import connection
+
+    from participation.models import ProposalPage
+
+    table = connection.ops.quote_name(ProposalPage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET support_count = support_count + %s "  # noqa: S608
+            "WHERE page_ptr_id = %s RETURNING support_count, stage",
+            [by, proposal.pk],
+        )
+        proposal.support_count, proposal.stage = cursor.fetchone()

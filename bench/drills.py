@@ -365,7 +365,6 @@ class Drills:
             session, token = line.split()
             self.citizens.append(Citizen(user_id, session, token))
         self.hot, self.spread, _debate, self.poll = loadtest.write_targets()
-        self.index_path = self.hot.get_parent().url_path.removeprefix("/changwon")
 
     def take(self, count):
         taken, self.citizens = self.citizens[:count], self.citizens[count:]
@@ -412,7 +411,7 @@ class Drills:
         return process, [c.user_id for c in citizens]
 
     def supports_load(self, duration):
-        paths = [f"{self.index_path}{pk}/support/" for pk in self.spread]
+        paths = [support_path(pk) for pk in self.spread]
         return self.writes("supports", duration, paths, "action=support")
 
     def comments_load(self, duration):
@@ -431,6 +430,13 @@ class Drills:
 
     def votes_load(self, duration):
         return self.writes("votes", duration, [self.path_of(self.poll)], self.vote_body())
+
+
+def support_path(proposal_id):
+    """Where the support box posts (participation.views.support_url)."""
+    from django.urls import reverse
+
+    return reverse("proposal_support", args=[proposal_id])
 
 
 def author_takes_mail(proposal):
@@ -737,6 +743,13 @@ def burst(port, path, body, citizens):
     return statuses
 
 
+def timed_burst(port, path, body, citizens):
+    started = time.monotonic()
+    statuses = burst(port, path, body, citizens)
+    succeeded, kinds = tally(statuses)
+    return succeeded, f"{kinds} in {time.monotonic() - started:.0f} s"
+
+
 def tally(statuses):
     succeeded = [user for user, status in statuses.items() if status in (200, 302)]
     kinds = Counter(
@@ -799,8 +812,7 @@ def drill_burst(drills):
     hot = drills.hot
     citizens = drills.take(n)
     before = ProposalPage.objects.get(pk=hot.pk).support_count
-    statuses = burst(args.port, f"{drills.index_path}{hot.pk}/support/", "action=support", citizens)
-    succeeded, kinds = tally(statuses)
+    succeeded, kinds = timed_burst(args.port, support_path(hot.pk), "action=support", citizens)
     rows = supporters(hot.pk, [c.user_id for c in citizens])
     counter = ProposalPage.objects.get(pk=hot.pk).support_count
     result.check(
@@ -814,8 +826,9 @@ def drill_burst(drills):
 
     citizens = drills.take(n)
     sealed = envelopes(drills.poll.pk)
-    statuses = burst(args.port, drills.path_of(drills.poll), drills.vote_body(), citizens)
-    succeeded, kinds = tally(statuses)
+    succeeded, kinds = timed_burst(
+        args.port, drills.path_of(drills.poll), drills.vote_body(), citizens
+    )
     rows = voters(drills.poll.pk, [c.user_id for c in citizens])
     added = envelopes(drills.poll.pk) - sealed
     result.check(
@@ -834,8 +847,7 @@ def drill_burst(drills):
         scope = str(heading.pk)
         citizens = drills.take(n)
         sealed = envelopes(page.pk, scope)
-        statuses = burst(args.port, path, body, citizens)
-        succeeded, kinds = tally(statuses)
+        succeeded, kinds = timed_burst(args.port, path, body, citizens)
         rows = voters(page.pk, [c.user_id for c in citizens], scope)
         added = envelopes(page.pk, scope) - sealed
         result.check(

@@ -88,10 +88,6 @@ def server_env(args, workdir):
         STATIC_ROOT=str(ROOT / "var" / "bench-static"),
         PYTHONPATH=str(ROOT),
     )
-    # The keys the city was seeded under (cms.settings.dev derives them when unset).
-    dev_secret = "dev-only-not-secret-6c1f0b1e9a5d4c7f8e2b3a4d5c6e7f80"  # noqa: S105
-    env.setdefault("BALLOT_KEY_SECRET", "derived-from-secret-key:" + dev_secret)
-    env.setdefault("CENSUS_KEY", hashlib.sha256(f"census|{dev_secret}".encode()).hexdigest())
     return env
 
 

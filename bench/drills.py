@@ -56,6 +56,18 @@ DRILLS = ("redis", "postgres", "worker", "burst")
 # default, 300, would make the worker drill wait five minutes); it must stay above the
 # mail job's timeout (cms.mail.JOB_TIMEOUT, 60 s).
 LEASE_SECONDS = 75
+# Seconds of background load in the worker and burst drills (the others: their fault's, plus a
+# few seconds before and after).
+WORKER_LOAD = LEASE_SECONDS + 40
+BURST_LOAD = 90
+
+
+def redis_load(args):
+    return args.outage + 10
+
+
+def cut_load(args):
+    return args.cut + 6
 
 
 def parse_args(argv=None):
@@ -396,7 +408,7 @@ class Drills:
 
     def writes(self, name, duration, paths, body):
         """A wrk write load by its own fresh citizens; returns (process, their ids)."""
-        citizens = self.take(self.args.citizens_per_load)
+        citizens = self.take(load_size(self.args, duration))
         name = f"{name}-{len(self.citizens)}"  # a file of its own for each load
         paths_file = self.workdir / f"{name}-paths.txt"
         paths_file.write_text("".join(f"{p}\n" for p in paths))
@@ -434,6 +446,12 @@ class Drills:
 
     def votes_load(self, duration):
         return self.writes("votes", duration, [self.path_of(self.poll)], self.vote_body())
+
+
+def load_size(args, duration):
+    """Citizens for one wrk write load: more than it can send (2 connections write at most
+    about 15 a second here), so that every request is a citizen of its own."""
+    return max(args.citizens_per_load, 15 * duration)
 
 
 def support_path(proposal_id):
@@ -509,7 +527,7 @@ def drill_redis(drills):
     )
     since = timezone.now()
     after_pk = last_comment_pk()
-    duration = args.outage + 10
+    duration = redis_load(args)
     reads = drills.reads(duration)
     comments, commenters = drills.comments_load(duration)
     supports, supporters_ = drills.supports_load(duration)
@@ -579,7 +597,7 @@ def drill_postgres(drills):
     after_pk = last_comment_pk()
     poll_envelopes = envelopes(drills.poll.pk)
     connections.close_all()
-    duration = args.cut + 6
+    duration = cut_load(args)
     reads = drills.reads(duration, path="/proposals/")
     supports, supporters_ = drills.supports_load(duration)
     comments, commenters = drills.comments_load(duration)
@@ -676,7 +694,7 @@ def drill_worker(drills):
     hang.touch()
     token = f"drill-{get_random_string(8)}"
     since = timezone.now()
-    duration = LEASE_SECONDS + 40
+    duration = WORKER_LOAD
     reads = drills.reads(duration)
     supports, supporters_ = drills.supports_load(duration)
     notify(followers, "implementation", proposal, note=f"고장 훈련 {token}")
@@ -810,7 +828,7 @@ def drill_burst(drills):
         f"proposal; {n} others vote in the open poll{budget_text}. Reads and supports from "
         f"wrk load the site meanwhile.",
     )
-    duration = 90
+    duration = BURST_LOAD
     reads = drills.reads(duration)
     supports, supporters_ = drills.supports_load(duration)
 
@@ -955,12 +973,11 @@ def main(argv=None):
 def run(args, chosen, drills):
     loadtest.django_setup(drills.env)
     loadtest.ensure_city(args, drills.env)
-    per_load = args.citizens_per_load
     needed = {
-        "redis": 2 * per_load,
-        "postgres": 3 * per_load,
-        "worker": per_load + args.batch,
-        "burst": per_load + 3 * args.burst,
+        "redis": 2 * load_size(args, redis_load(args)),
+        "postgres": 3 * load_size(args, cut_load(args)),
+        "worker": load_size(args, WORKER_LOAD) + args.batch,
+        "burst": load_size(args, BURST_LOAD) + 3 * args.burst,
     }
     drills.prepare(sum(needed[name] for name in chosen))
     header = [

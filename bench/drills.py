@@ -450,8 +450,8 @@ class Drills:
 
 def load_size(args, duration):
     """Citizens for one wrk write load: more than it can send (2 connections write at most
-    about 15 a second here), so that every request is a citizen of its own."""
-    return max(args.citizens_per_load, 15 * duration)
+    about 17 a second here), so that every request is a citizen of its own."""
+    return max(args.citizens_per_load, 40 * duration)
 
 
 def support_path(proposal_id):

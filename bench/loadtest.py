@@ -9,7 +9,8 @@ process with wrk (Lua scripts in bench/wrk/). In one run it measures:
 - each public page at full size: requests/s, p50/p95/p99, errors, the ratio to the plain
   view, and queries per request (counted separately with Django's test client);
 - a write mix, one kind at a time: supports spread over proposals, supports on one hot
-  proposal, comments on the big debate, votes in an open poll. Each request is a different
+  proposal, comments on the big debate, votes in an open poll, ballots in the participatory
+  budget in balloting (its city-wide heading). Each request is a different
   citizen, so every success is one new row; afterwards rows are compared with the successes
   and every counter with its rows;
 - the peak resident memory of each gunicorn worker (VmHWM from /proc).
@@ -29,6 +30,7 @@ import os
 import platform
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -118,6 +120,9 @@ def django_setup(env):
 
 
 def start_stack(args, env, workdir):
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", args.port)) == 0:  # would measure someone else
+            sys.exit(f"Port {args.port} is taken (an earlier stack still running?): --port")
     log = open(workdir / "server.log", "w")
     gunicorn = subprocess.Popen(
         [
@@ -184,6 +189,39 @@ def peak_rss_mb(pid):
 # What to request ---------------------------------------------------------------------------
 
 
+def scale_budgets():
+    """The seeded city's participatory budgets (budgeting/scale.py): the finished one with the
+    most ballots and the one in balloting with the most projects; None where there is none."""
+    from django.db.models import Count
+
+    from budgeting.models import BudgetPage
+
+    budgets = BudgetPage.objects.live().filter(url_path__startswith="/changwon/")
+    finished = (
+        budgets.filter(headings__results__published_at__isnull=False)
+        .annotate(n=Count("headings__ballots", distinct=True))
+        .order_by("-n")
+        .first()
+    )
+    balloting = max(
+        (budget for budget in budgets.order_by("pk") if budget.is_balloting()),
+        key=lambda budget: budget.numchild,
+        default=None,
+    )
+    return finished, balloting
+
+
+def budget_ballot_target(budget):
+    """The budget's first heading and a valid ballot in it: its two cheapest projects."""
+    from budgeting.ballots import ballot_projects, spending_limit
+
+    heading = budget.headings.order_by("sort_order", "pk").first()
+    projects = sorted(ballot_projects(heading), key=lambda p: (p.cost, p.pk))[:2]
+    if sum(p.cost for p in projects) > spending_limit(budget, heading):
+        projects = projects[:1]
+    return heading, projects
+
+
 def city_pages():
     """(name, host, path) of every page measured, found in the seeded city."""
     from django.db.models import Count
@@ -192,7 +230,8 @@ def city_pages():
     from voting.models import PollPage
 
     def rel(page):
-        return page.url_path.removeprefix("/changwon")
+        # Percent-encoded: a demo page may have a Korean slug, and HTTP paths are ASCII.
+        return urllib.parse.quote(page.url_path.removeprefix("/changwon"))
 
     hot = ProposalPage.objects.filter(url_path__startswith="/changwon/").order_by("-support_count")
     hot = hot.first()
@@ -209,7 +248,7 @@ def city_pages():
     )
     topic = Topic.objects.filter(site__hostname=CITY).order_by("sort_order").first()
     query = urllib.parse.quote("교통")
-    return [
+    pages = [
         ("plain view", CITY, "/bench/plain/"),
         ("healthz", CITY, "/healthz"),
         ("province home", PROVINCE, "/"),
@@ -227,6 +266,28 @@ def city_pages():
         ("poll index", CITY, "/polls/"),
         ("log in", CITY, "/accounts/login/"),
     ]  # fmt: skip
+    return pages + budget_pages(rel)
+
+
+def budget_pages(rel):
+    """The participatory budgets' pages, where the city has them (seed_scale since issue 10)."""
+    from budgeting.models import BudgetProjectPage, BudgetResult
+
+    finished, balloting = scale_budgets()
+    pages = []
+    if finished is not None:
+        result = BudgetResult.objects.published().filter(heading__page=finished).first()
+        projects = BudgetProjectPage.objects.child_of(finished).order_by("pk")
+        funded = projects.filter(pk__in=result.selected).first() or projects.first()
+        pages += [
+            (f"budget, {finished.numchild} projects", CITY, rel(finished)),
+            (f"budget results, {finished.n} ballots", CITY, f"{rel(finished)}results/"),
+            ("budget project, funded", CITY, rel(funded)),
+        ]
+    if balloting is not None:
+        heading, _projects = budget_ballot_target(balloting)
+        pages.append(("budget ballot (anonymous)", CITY, f"{rel(balloting)}ballot/{heading.pk}/"))
+    return pages
 
 
 def count_queries(pages):
@@ -394,11 +455,24 @@ def write_targets():
     return hot, spread, debate, poll
 
 
-def counts_snapshot(hot, debate, poll):
+def counts_snapshot(hot, debate, poll, heading=None):
+    from budgeting.models import BudgetBallot
     from participation.models import Comment, Support
     from voting.models import Ballot, Participation, SealedEnvelope
 
+    budget = {}
+    if heading is not None:
+        scope = {"contest_id": heading.page_id, "scope": str(heading.pk)}
+        budget = {
+            "budget participations": Participation.objects.filter(**scope).count(),
+            # Sealed envelopes while balloting goes on; ballot rows once the box is opened.
+            "budget ballots": BudgetBallot.objects.filter(heading=heading, channel="online").count()
+            + SealedEnvelope.objects.filter(
+                box__contest_id=heading.page_id, scope=str(heading.pk)
+            ).count(),
+        }
     return {
+        **budget,
         "supports": Support.objects.count(),
         "hot supports": Support.objects.filter(proposal=hot).count(),
         "comments": Comment.objects.filter(page=debate).count(),
@@ -447,6 +521,20 @@ def counter_mismatches():
                <> (SELECT count(*) FROM voting_ballot b WHERE b.poll_id = p.page_ptr_id)
                 + (SELECT count(*) FROM voting_sealedenvelope e
                    JOIN voting_ballotbox x ON x.id = e.box_id WHERE x.contest_id = p.page_ptr_id)""",
+        "budget project support_count": """
+            SELECT count(*) FROM budgeting_budgetprojectpage p
+            LEFT JOIN (SELECT project_id, count(*) n FROM budgeting_budgetsupport GROUP BY 1) s
+              ON s.project_id = p.page_ptr_id
+            WHERE p.support_count <> coalesce(s.n, 0)""",
+        "participations = online ballots per budget heading": """
+            SELECT count(*) FROM budgeting_budgetheading h
+            WHERE (SELECT count(*) FROM voting_participation x
+                   WHERE x.contest_id = h.page_id AND x.scope = h.id::text)
+               <> (SELECT count(*) FROM budgeting_budgetballot b
+                   WHERE b.heading_id = h.id AND b.channel = 'online')
+                + (SELECT count(*) FROM voting_sealedenvelope e
+                   JOIN voting_ballotbox x ON x.id = e.box_id
+                   WHERE x.contest_id = h.page_id AND e.scope = h.id::text)""",
     }
     found = {}
     with connection.cursor() as cursor:
@@ -464,9 +552,9 @@ def run_writes(args, workdir):
     # Where the support box posts (participation.views.support_url).
     (workdir / "spread.txt").write_text("".join(f"/-/proposals/{pk}/support/\n" for pk in spread))
     (workdir / "hot.txt").write_text(f"/-/proposals/{hot.pk}/support/\n")
-    debate_path = debate.url_path.removeprefix("/changwon")
+    debate_path = urllib.parse.quote(debate.url_path.removeprefix("/changwon"))
     (workdir / "comment.txt").write_text(f"{debate_path}comments/post/\n")
-    poll_path = poll.url_path.removeprefix("/changwon")
+    poll_path = urllib.parse.quote(poll.url_path.removeprefix("/changwon"))
     (workdir / "poll.txt").write_text(f"{poll_path}\n")
     question = poll.questions.order_by("sort_order").first()
     option = question.options.order_by("sort_order").first()
@@ -482,9 +570,20 @@ def run_writes(args, workdir):
         ("comments, big debate", "comment.txt", body_comment, "comments"),
         ("poll votes", "poll.txt", body_vote, "ballots"),
     ]
+    _finished, budget = scale_budgets()
+    heading = None
+    if budget is not None:
+        # Every citizen the same valid ballot (within the heading's amount), each only once.
+        heading, projects = budget_ballot_target(budget)
+        ballot_path = budget.url_path.removeprefix("/changwon")
+        (workdir / "budget.txt").write_text(f"{ballot_path}ballot/{heading.pk}/\n")
+        body_ballot = urllib.parse.urlencode(
+            [("action", "vote"), *(("project", p.pk) for p in projects)]
+        )
+        kinds.append(("budget ballots", "budget.txt", body_ballot, "budget ballots"))
     results = []
     for name, paths, body, counted in kinds:
-        before = counts_snapshot(hot, debate, poll)
+        before = counts_snapshot(hot, debate, poll, heading)
         raw = run_wrk(
             args,
             f"http://127.0.0.1:{args.port}/",
@@ -497,7 +596,7 @@ def run_writes(args, workdir):
             script="writes.lua",
             duration=args.write_duration,
         )
-        after = settle(lambda: counts_snapshot(hot, debate, poll))
+        after = settle(lambda: counts_snapshot(hot, debate, poll, heading))
         added = after[counted] - before[counted]
         row = summarise(raw)
         row.update(
@@ -514,6 +613,10 @@ def run_writes(args, workdir):
         if counted == "ballots":
             row["exact"] = row["exact"] and (  # one participation per ballot
                 after["participations"] - before["participations"] == added
+            )
+        if counted == "budget ballots":
+            row["exact"] = row["exact"] and (  # one participation per ballot
+                after["budget participations"] - before["budget participations"] == added
             )
         results.append(row)
         print(
@@ -544,6 +647,7 @@ def machine():
 
 
 def sizes():
+    from budgeting.models import BudgetBallot, BudgetChoice, BudgetProjectPage
     from cms.models import User
     from participation.models import Comment, DebatePage, ProposalPage, Support
     from voting.models import Answer, Ballot
@@ -553,7 +657,9 @@ def sizes():
         f"{Comment.objects.count():,} comments "
         f"(largest debate {DebatePage.objects.order_by('-comment_count').first().comment_count:,}), "
         f"{User.objects.count():,} users, {Ballot.objects.count():,} ballots "
-        f"({Answer.objects.count():,} answers)"
+        f"({Answer.objects.count():,} answers), {BudgetProjectPage.objects.count():,} budget "
+        f"projects, {BudgetBallot.objects.count():,} budget ballots "
+        f"({BudgetChoice.objects.count():,} choices)"
     )
 
 

@@ -171,6 +171,8 @@ hex_colour = RegexValidator(
 class MunicipalitySettings(CachedSiteSetting):
     """Everything that makes a site one municipality's: its name, look and participation rules."""
 
+    kept_relations = ("logo", "privacy_page", "terms_page", "parent_province")
+
     class Kind(models.TextChoices):
         PROVINCE = "province", _("Province (광역)")
         CITY = "city", _("City or county (기초)")

@@ -16,6 +16,7 @@ without a session, so a proxy may keep them too, provided it passes requests tha
 session cookie (see docs/architecture.md).
 """
 
+import secrets
 import time
 
 from django.conf import settings
@@ -40,7 +41,8 @@ PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 
 def generation():
-    """The current generation of public content; part of every page and menu key.
+    """The current generation of public content; part of every page, menu, Site and settings
+    key. Only ever compared for equality.
 
     Read once per request (kept in the request's memo), so the page cache, the Site, the
     menu and the settings of one request agree on it.
@@ -50,9 +52,10 @@ def generation():
         return memo[GENERATION_KEY]
     value = cache.get(GENERATION_KEY)
     if value is None:
-        value = int(time.time() * 1000)
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
+        # A random start: after Redis loses the key, no old number comes back (a process
+        # may still hold settings kept under it).
+        cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
+        value = cache.get(GENERATION_KEY)
     if memo is not None:
         memo[GENERATION_KEY] = value
     return value
@@ -61,8 +64,11 @@ def generation():
 def new_generation(**_kwargs):
     """Forget every cached page, menu, Site and settings row (a page was published, moved,
     deleted, a municipality's settings changed...)."""
-    value = int(time.time() * 1000)
-    cache.set(GENERATION_KEY, value, timeout=None)
+    try:
+        value = cache.incr(GENERATION_KEY)
+    except ValueError:  # the cache lost it (or never had it): start again anywhere
+        cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
+        value = cache.incr(GENERATION_KEY)
     memo = request_memo()
     if memo is not None:
         memo[GENERATION_KEY] = value
@@ -170,6 +176,7 @@ def _page_deleted(sender, instance, **_kwargs):
 def connect_signals():
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
+    from wagtail.images import get_image_model
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -183,7 +190,8 @@ def connect_signals():
     settings_models = [
         model for model in apps.get_models() if issubclass(model, site_settings.CachedSiteSetting)
     ]
-    for model in (Site, PageViewRestriction):
+    # Images: a municipality's logo is kept with its settings (cms.site_settings).
+    for model in (Site, PageViewRestriction, get_image_model()):
         post_save.connect(new_generation, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
         post_delete.connect(
             new_generation, sender=model, dispatch_uid=f"{uid}.{model.__name__}.deleted"

@@ -6,14 +6,16 @@ residency check...). `CachedSiteSetting.for_site` keeps each settings row per pr
 keyed by the public content's generation (`cms.page_cache`), which every save or delete of
 a settings row moves on: a settings edit shows on the next request in every process.
 
-Only requests use the cache (`RequestMemoMiddleware` reads the generation once at the start
-of each); jobs, commands and the shell always read the row. Each request works on its own
-copy, so a view that changes its settings object changes nobody else's.
+Only requests use the cache (the generation is read once per request, in its memo); jobs,
+commands and the shell always read the row. Each request works on its own copy, so a view
+that changes its settings object changes nobody else's. Without Redis (the demo) there is no
+generation shared between processes, so rows are kept for one request only.
 """
 
 import contextvars
 import copy
 
+from django.conf import settings
 from wagtail.contrib.settings.models import BaseSiteSetting
 
 _request = contextvars.ContextVar("cms_request_memo", default=None)
@@ -40,6 +42,10 @@ def request_memo():
 
 
 class CachedSiteSetting(BaseSiteSetting):
+    # Related objects every page shows (a logo, footer pages): loaded once with the kept row
+    # and shared, read-only, by the requests that use it.
+    kept_relations = ()
+
     class Meta:
         abstract = True
 
@@ -51,22 +57,29 @@ class CachedSiteSetting(BaseSiteSetting):
         key = (cls._meta.label, site.pk)
         if key in memo:
             return memo[key]
+        if not settings.REDIS_URL:  # no shared generation: processes could not tell a change
+            memo[key] = super().for_site(site)
+            return memo[key]
         from cms.page_cache import generation
 
         current = generation()
         kept = _rows.get(key)
         if kept is None or kept[0] != current:
-            kept = (current, super().for_site(site))
+            row = super().for_site(site)
+            for name in cls.kept_relations:
+                getattr(row, name)
+            kept = (current, row)
             _rows[key] = kept
         memo[key] = _own_copy(kept[1])
         return memo[key]
 
 
 def _own_copy(row):
-    """A copy that shares no per-instance cache with the kept row."""
+    """A copy with its own field values and caches; related objects already loaded are
+    shared."""
     clone = copy.copy(row)
     clone._state = copy.copy(row._state)
-    clone._state.fields_cache = {}
+    clone._state.fields_cache = dict(row._state.fields_cache)
     clone._page_url_cache = {}
     return clone
 

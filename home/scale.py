@@ -16,8 +16,10 @@ INSERTs elsewhere). Everything the running site relies on is kept consistent:
 - the pages are in the search index (Wagtail's database backend, used by the admin).
 
 Participatory budgets join through one extension point: when `budgeting.scale` exists
-it must offer `seed(city, sizes, loader, stdout)`, called after polls with the sizes
-`budget_projects` and `budget_ballots` (see `BUDGET_SEEDER`).
+it must offer `check(sizes)`, called before anything is written (ValueError for sizes it
+cannot make), and `seed(city, sizes, loader, stdout)`, called after polls with the sizes
+`budget_projects` and `budget_ballots`, whose return value (ids, for the load test) is kept
+as `city.budget` (see `BUDGET_SEEDER`).
 """
 
 import hashlib
@@ -111,6 +113,7 @@ class City:
     open_poll_id: int
     first_user_id: int
     user_count: int
+    budget: dict | None = None  # what budgeting.scale made (its `seed` returns it)
 
 
 class Loader:
@@ -194,6 +197,63 @@ class Loader:
             )
             self.copy(table_model, rows, prepared=True)
 
+    def add_pages(self, parent, model, count, build, now, slug):
+        """`count` live children of `parent` built by `build(i, page_id)`, with revisions.
+
+        Written straight into the tree after the parent's last child: paths, depth,
+        url_path and the parent's numchild as `add_child` would leave them, and a live
+        revision each, as if published at the page's `first_published_at` (else `now`).
+        A page keeps the slug `build` gave it, else gets `slug(i)`.
+        """
+        if count == 0:
+            return []
+        parent = Page.objects.get(pk=parent.pk)
+        last = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).aggregate(
+            last=Max("path")
+        )["last"]
+        start = Page._str2int(last[-Page.steplen :]) + 1 if last else 1
+        page_ids = self.reserve_ids(Page, count)
+        revision_ids = self.reserve_ids(Revision, count)
+        content_type = ContentType.objects.get_for_model(model)
+        base_type = ContentType.objects.get_for_model(Page)
+        pages, revisions = [], []
+        for i, (page_id, revision_id) in enumerate(zip(page_ids, revision_ids, strict=True)):
+            page = build(i, page_id)
+            published = page.first_published_at or now
+            page_slug = page.slug or slug(i)
+            page.id = page.page_ptr_id = page_id
+            page.path = Page._get_path(parent.path, parent.depth + 1, start + i)
+            page.depth = parent.depth + 1
+            page.numchild = 0
+            page.slug = page_slug
+            page.url_path = f"{parent.url_path}{page_slug}/"
+            page.draft_title = page.title
+            page.locale_id = parent.locale_id
+            page.translation_key = uuid.uuid4()
+            page.content_type_id = content_type.pk
+            page.live = True
+            page.has_unpublished_changes = False
+            page.first_published_at = page.last_published_at = published
+            page.latest_revision_created_at = published
+            page.latest_revision_id = page.live_revision_id = revision_id
+            pages.append(page)
+            revisions.append(
+                Revision(
+                    id=revision_id,
+                    content_type_id=content_type.pk,
+                    base_content_type_id=base_type.pk,
+                    object_id=str(page_id),
+                    created_at=published,
+                    user_id=page.owner_id,
+                    object_str=page.title,
+                    content=_revision_content(page),
+                )
+            )
+        self.write_objects(pages)
+        self.write_objects(revisions)
+        Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + count)
+        return pages
+
 
 def _revision_content(page):
     """What `page.serializable_data()` holds for a new page, without a query per child relation."""
@@ -201,6 +261,12 @@ def _revision_content(page):
     for relation in get_all_child_relations(page):
         content[relation.get_accessor_name()] = []
     return content
+
+
+def _budget_seeder():
+    if importlib.util.find_spec(BUDGET_SEEDER) is None:
+        return None
+    return importlib.import_module(BUDGET_SEEDER)
 
 
 def _stable_hash(text):
@@ -222,6 +288,9 @@ def _spread(total, weights):
 class CitySeeder:
     def __init__(self, site, sizes, stdout, seed=2026):
         sizes.check()
+        budgets = _budget_seeder()
+        if budgets is not None:
+            budgets.check(sizes)
         self.site = site
         self.sizes = sizes
         self.out = stdout
@@ -287,55 +356,9 @@ class CitySeeder:
         self.say(f"{n} citizens, verified residents (password {PASSWORD})")
 
     def _new_pages(self, parent, model, count, build):
-        """`count` live children of `parent` built by `build(i, page_id)`, with revisions."""
-        if count == 0:
-            return []
-        parent = Page.objects.get(pk=parent.pk)
-        last = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).aggregate(
-            last=Max("path")
-        )["last"]
-        start = Page._str2int(last[-Page.steplen :]) + 1 if last else 1
-        page_ids = self.loader.reserve_ids(Page, count)
-        revision_ids = self.loader.reserve_ids(Revision, count)
-        content_type = ContentType.objects.get_for_model(model)
-        base_type = ContentType.objects.get_for_model(Page)
-        pages, revisions = [], []
-        for i, (page_id, revision_id) in enumerate(zip(page_ids, revision_ids, strict=True)):
-            page = build(i, page_id)
-            published = page.first_published_at or self.now
-            slug = f"{self.tag}-{i + 1}"
-            page.id = page.page_ptr_id = page_id
-            page.path = Page._get_path(parent.path, parent.depth + 1, start + i)
-            page.depth = parent.depth + 1
-            page.numchild = 0
-            page.slug = slug
-            page.url_path = f"{parent.url_path}{slug}/"
-            page.draft_title = page.title
-            page.locale_id = parent.locale_id
-            page.translation_key = uuid.uuid4()
-            page.content_type_id = content_type.pk
-            page.live = True
-            page.has_unpublished_changes = False
-            page.first_published_at = page.last_published_at = published
-            page.latest_revision_created_at = published
-            page.latest_revision_id = page.live_revision_id = revision_id
-            pages.append(page)
-            revisions.append(
-                Revision(
-                    id=revision_id,
-                    content_type_id=content_type.pk,
-                    base_content_type_id=base_type.pk,
-                    object_id=str(page_id),
-                    created_at=published,
-                    user_id=page.owner_id,
-                    object_str=page.title,
-                    content=_revision_content(page),
-                )
-            )
-        self.loader.write_objects(pages)
-        self.loader.write_objects(revisions)
-        Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + count)
-        return pages
+        return self.loader.add_pages(
+            parent, model, count, build, self.now, slug=lambda i: f"{self.tag}-{i + 1}"
+        )
 
     def proposals(self, index):
         s = self.sizes
@@ -689,8 +712,9 @@ class CitySeeder:
                 first_user_id=self.user_ids[0],
                 user_count=len(self.user_ids),
             )
-            if importlib.util.find_spec(BUDGET_SEEDER) is not None:
-                importlib.import_module(BUDGET_SEEDER).seed(city, self.sizes, self.loader, self.out)
+            budgets = _budget_seeder()
+            if budgets is not None:
+                city.budget = budgets.seed(city, self.sizes, self.loader, self.out)
             else:
                 self.say("no budgeting.scale yet: participatory budget not seeded")
         if connection.vendor == "postgresql":

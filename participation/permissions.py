@@ -1,7 +1,8 @@
 """Who may do what in participation: small predicates used by views, templates and tasks alike."""
 
 from allauth.account.models import EmailAddress
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 
 from participation.models import ParticipationSettings, ProposalPage, UserBlock
 
@@ -34,12 +35,33 @@ def is_blocked(user, site):
 
 def can_write(user, site):
     """Signed in, active, verified email, not blocked: may propose, support, report, comment."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and has_verified_email(user)
-        and not is_blocked(user, site)
+    if not (user.is_authenticated and user.is_active):
+        return False
+    _load_writer_facts(user, site)
+    return has_verified_email(user) and not is_blocked(user, site)
+
+
+def _load_writer_facts(user, site):
+    """Both facts can_write needs, in one query (every write asks for both)."""
+    site_id = getattr(site, "pk", None)
+    known = user.__dict__.setdefault("_participation_permissions", {})
+    if "verified" in known and ("blocked", site_id) in known:
+        return
+    verified, blocked = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
+            blocked=Exists(
+                UserBlock.objects.filter(user=OuterRef("pk")).filter(
+                    Q(site__isnull=True) | Q(site_id=site_id)
+                )
+            ),
+        )
+        .values_list("verified", "blocked")
+        .get()
     )
+    known["verified"], known[("blocked", site_id)] = verified, blocked
 
 
 def _in_group(user, group_id):

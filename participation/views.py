@@ -208,10 +208,7 @@ def support_by_id(request, proposal_id):
     site = _site(request)
     if site is None:
         raise Http404
-    proposal = get_object_or_404(
-        ProposalPage.objects.descendant_of(site.root_page).select_related("author"),
-        pk=proposal_id,
-    )
+    proposal = get_object_or_404(ProposalPage.objects.descendant_of(site.root_page), pk=proposal_id)
     return _support(request, proposal)
 
 

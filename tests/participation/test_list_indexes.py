@@ -43,7 +43,8 @@ def seeded_city(city):
         "seed_scale", "--site", "changwon.test", "--users", "50", "--proposals", "400",
         "--supports", "200", "--hot-supports", "20", "--comments", "100", "--hot-comments", "10",
         "--debates", "2", "--big-debate-comments", "20", "--poll-ballots", "10",
-        "--no-search-index", stdout=io.StringIO(),
+        "--budget-projects", "0", "--budget-ballots", "0", "--no-search-index",
+        stdout=io.StringIO(),
     )  # fmt: skip
     return city
 

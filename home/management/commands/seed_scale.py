@@ -61,6 +61,7 @@ class Command(BaseCommand):
                         "open_poll": city.open_poll_id,
                         "first_user": city.first_user_id,
                         "users": city.user_count,
+                        "budget": city.budget,
                     }
                 )
             )

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: demo test setup lint serve worker cron messages messages-compiled bench loadtest
+.PHONY: demo test setup lint serve worker cron messages messages-compiled bench loadtest drills
 
 DEMO_PORT ?= 8000
 
@@ -45,6 +45,13 @@ loadtest: setup
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/pip install --quiet --constraint constraints.txt ".[bench]"
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
+
+# Fault drills on the same stack (bench/drills.py): Redis stopped, PostgreSQL connections cut,
+# an RQ worker killed mid-send, bursts of 500; the same DATABASE_URL and REDIS_URL (the drills
+# start a redis-server of their own, so that they may stop it). DRILLS_ARGS=--only redis,...
+drills: setup
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/drills.py $(DRILLS_ARGS)
 
 worker: setup
 	$(MANAGE) rqworker default mail --with-scheduler

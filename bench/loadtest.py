@@ -98,6 +98,22 @@ def server_env(args, workdir):
     return env
 
 
+def ensure_city(args, env):
+    """Stop unless the city is seeded (or seed it with --seed); collect the static files."""
+    from django.core.management import call_command
+
+    from cms.models import User
+
+    if not User.objects.filter(email__endswith="@scale.example.kr").exists():
+        if not args.seed:
+            sys.exit("No seeded city: run `manage.py seed_scale` first, or pass --seed.")
+        call_command("seed_scale")
+    manifest = Path(env["STATIC_ROOT"]) / "staticfiles.json"
+    if not manifest.exists():
+        print("collecting static files for the production settings ...", flush=True)
+        call_command("collectstatic", "--noinput", verbosity=0, stdout=io.StringIO())
+
+
 def django_setup(env):
     os.environ.update(env)
     import django
@@ -121,10 +137,7 @@ def start_stack(args, env, workdir):
         ],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    worker = subprocess.Popen(
-        [PYTHON, "manage.py", "rqworker", "default", "mail", "--with-scheduler"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    worker = start_worker(env, log)
     for _ in range(120):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=2) as r:
@@ -134,6 +147,13 @@ def start_stack(args, env, workdir):
             time.sleep(0.5)
     stop(gunicorn, worker)
     sys.exit(f"gunicorn did not answer; see {workdir / 'server.log'}")
+
+
+def start_worker(env, log):
+    return subprocess.Popen(
+        [PYTHON, "manage.py", "rqworker", "default", "mail", "--with-scheduler"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
 
 
 def stop(*processes):
@@ -301,15 +321,31 @@ def count_queries(pages):
 
 
 def run_wrk(args, url, extra_env=None, script="report.lua", headers=(), duration=None):
+    process = start_wrk(
+        url, args.connections, duration or args.duration, extra_env, script, headers
+    )
+    return finish_wrk(process)
+
+
+def start_wrk(url, connections, duration, extra_env=None, script="report.lua", headers=()):
+    """wrk in the background; `finish_wrk` waits for it and reads its JSON line."""
     command = [
-        "wrk", "-t2", f"-c{args.connections}", f"-d{duration or args.duration}s",
+        "wrk", "-t2", f"-c{connections}", f"-d{duration}s",
         "--timeout", "60s", "-s", str(ROOT / "bench" / "wrk" / script),
     ]  # fmt: skip
     for header in headers:
         command += ["-H", header]
     command.append(url)
     env = dict(os.environ, BENCH_THREADS="2", **(extra_env or {}))
-    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+
+
+def finish_wrk(process):
+    output, errors = process.communicate()
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, process.args, output, errors)
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -687,18 +723,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     env = server_env(args, workdir)
     django_setup(env)
-    from django.core.management import call_command
-
-    from cms.models import User
-
-    if not User.objects.filter(email__endswith="@scale.example.kr").exists():
-        if not args.seed:
-            sys.exit("No seeded city: run `manage.py seed_scale` first, or pass --seed.")
-        call_command("seed_scale")
-    manifest = Path(env["STATIC_ROOT"]) / "staticfiles.json"
-    if not manifest.exists():
-        print("collecting static files for the production settings ...", flush=True)
-        call_command("collectstatic", "--noinput", verbosity=0, stdout=io.StringIO())
+    ensure_city(args, env)
 
     pages = city_pages()
     # The floor of any signed-in request (a write's too): the plain view with a session.

@@ -12,10 +12,11 @@ is between the mail server accepting one message and the row being marked sent.
 
 import logging
 import re
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -140,12 +141,31 @@ def send_outbox_mail(outbox_id):
         )
         logger.warning("Mail %s not sent (%s)", outbox_id, error.__class__.__name__)
         raise MailNotSent(f"mail {outbox_id}: {error.__class__.__name__}") from None
-    OutboxMail.objects.filter(pk=outbox_id).update(
+    _record_sent(
+        outbox_id,
         status=Status.SENT if message is not None else Status.SKIPPED,
         sent_at=timezone.now(),
         claimed_until=None,
     )
     return "sent" if message is not None else "skipped"
+
+
+def _record_sent(outbox_id, **fields):
+    """Mark the row sent, once more on a new connection if the database connection was cut.
+
+    The mail server has the message by now: a row left claimed would be sent again when its
+    lease expires, so a connection lost here (a failover, cut connections) is worth one retry.
+    """
+    rows = OutboxMail.objects.filter(pk=outbox_id)
+    try:
+        rows.update(**fields)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise
+        logger.warning("Mail %s sent; marking it sent again on a new connection", outbox_id)
+        connection.close()
+        time.sleep(1)
+        rows.update(**fields)
 
 
 def _waiting_in_queue(queue, pk):

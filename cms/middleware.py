@@ -1,3 +1,4 @@
+import logging
 import re
 
 from allauth.account.authentication import get_authentication_records
@@ -7,12 +8,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/", "/django-rq/")
+# The database went away (a restart, a failover, cut connections), as opposed to a bug.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+logger = logging.getLogger(__name__)
 
 
 def preferred_language(request):
@@ -111,3 +120,45 @@ class AdminMFAMiddleware:
                 )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def database_unavailable_response(request=None):
+    """The friendly 503, rendered from static files only: the database is not asked anything.
+
+    In the request's language where UserLanguageMiddleware chose one, else Korean (the
+    database may have gone before the visitor's language was known).
+    """
+    language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string("503.html")
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that lost the database answers with the 503 page instead of the generic 500.
+
+    Writes run in `transaction.atomic()` blocks, so a connection lost mid-way leaves the
+    transaction rolled back by PostgreSQL: nothing half-written. Errors raised outside the
+    view (a middleware reading the session) reach `cms.views.server_error`, which answers
+    the same.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            logger.warning(
+                "Database unavailable during %s %s: %s",
+                request.method,
+                request.path,
+                exception.__class__.__name__,
+            )
+            return database_unavailable_response(request)
+        return None

@@ -61,5 +61,8 @@ if settings.BENCH_PLAIN_VIEW:
     # The load test's baseline (bench/loadtest.py): the whole middleware stack, no work.
     urlpatterns += [path("bench/plain/", views.bench_plain)]
 
+# A lost database answers 503 with its own page wherever it is met (cms.middleware).
+handler500 = "cms.views.server_error"
+
 # The public API and open data of each municipality (the project's URLconf composes the apps).
 urlpatterns += [path("", include("opendata.urls")), path("", include(wagtail_urls))]

@@ -1,4 +1,5 @@
 import io
+import sys
 from functools import wraps
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.defaults import server_error as default_server_error
 from django.views.i18n import set_language as django_set_language
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageOps
@@ -24,6 +26,7 @@ from wagtail.models import Site
 from cms import personal_data
 from cms.csrf import csrf_when_signed_in
 from cms.forms import DeleteAccountForm, ProfileForm
+from cms.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from cms.models import MunicipalitySettings
 
 
@@ -45,6 +48,17 @@ def superusers_only(view):
 def bench_plain(request):
     """A trivial view: what the stack costs before any page does work (settings.BENCH_PLAIN_VIEW)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request):
+    """handler500: the database's 503 page when the database went away, else the 500 page.
+
+    A lost connection met outside a view (a middleware reading the session or the user)
+    comes here rather than through DatabaseUnavailableMiddleware.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request)
+    return default_server_error(request)
 
 
 def healthz(request):

@@ -12,6 +12,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponseNotAllowed
@@ -357,14 +358,17 @@ def post_comment(request, page):
                 ) % {"n": limit}
             form.add_error(None, message)
         else:
-            comment = Comment.post(
-                page,
-                request.user,
-                form.cleaned_data["body"],
-                parent=parent,
-                position=form.cleaned_data.get("position", ""),
-            )
-            _notify_comment(page, comment, comment.parent)
+            # The comment and the notifications it owes commit together: a connection lost
+            # in between leaves neither (participation.notify).
+            with transaction.atomic():
+                comment = Comment.post(
+                    page,
+                    request.user,
+                    form.cleaned_data["body"],
+                    parent=parent,
+                    position=form.cleaned_data.get("position", ""),
+                )
+                _notify_comment(page, comment, comment.parent)
             return _posted(request, viewer, comment)
     if request.htmx:
         return _fragment(

@@ -17,6 +17,7 @@ local thread_count = 1
 ok = 0
 refused = 0
 failed = 0
+unavailable = 0
 
 local function lines(path)
   local out = {}
@@ -67,24 +68,36 @@ function response(status, headers, body)
     refused = refused + 1
   else
     failed = failed + 1
+    if friendly_503(status, headers, body) then
+      unavailable = unavailable + 1
+    end
   end
+end
+
+-- The database's own page (cms/templates/503.html, with Retry-After), not a generic error.
+function friendly_503(status, headers, body)
+  return status == 503 and headers["Retry-After"] ~= nil
+    and body ~= nil and string.find(body, "error-page--unavailable", 1, true) ~= nil
 end
 
 function done(summary, latency, requests)
   local total_ok, total_refused, total_failed, total_wrapped, sent = 0, 0, 0, 0, 0
+  local total_unavailable = 0
   for _, thread in ipairs(threads) do
     sent = sent + (thread:get("counter") or 0)
     total_ok = total_ok + (thread:get("ok") or 0)
     total_refused = total_refused + (thread:get("refused") or 0)
     total_failed = total_failed + (thread:get("failed") or 0)
     total_wrapped = total_wrapped + (thread:get("wrapped") or 0)
+    total_unavailable = total_unavailable + (thread:get("unavailable") or 0)
   end
   io.write(string.format(
     '{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
     '"max_us": %d, "ok": %d, "refused": %d, "http_errors": %d, "wrapped": %d, ' ..
-    '"sent": %d, "socket_errors": %d, "timeouts": %d}\n',
+    '"sent": %d, "unavailable": %d, "socket_errors": %d, "timeouts": %d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
     latency:percentile(99), latency.max, total_ok, total_refused, total_failed, total_wrapped, sent,
+    total_unavailable,
     summary.errors.connect + summary.errors.read + summary.errors.write,
     summary.errors.timeout))
 end

@@ -176,7 +176,7 @@ def stack(settings, tmp_path):
     }
     settings.OUTBOX_RETRY_INTERVALS = [0]
     # Mail the test process itself sends (the sweeper, with Redis down) lands in the same box.
-    settings.EMAIL_BACKEND = "tests.drills.mailbox.DirectoryBackend"
+    settings.EMAIL_BACKEND = "bench.mailbox.DirectoryBackend"
     settings.EMAIL_FILE_PATH = str(mailbox)
     drill = Stack(redis, mailbox, logs)
     yield drill

@@ -18,6 +18,7 @@ from django.utils import timezone
 from rq.registry import FailedJobRegistry, FinishedJobRegistry
 from wagtail.models import Site
 
+from bench.mailbox import check, delivered
 from cms.jobs import get_queue
 from cms.models import OutboxMail
 from cms.settings import base as base_settings
@@ -29,7 +30,6 @@ from participation.models import (
     Notification,
     ProposalPage,
 )
-from tests.drills.mailbox import check, delivered
 from tests.factories import PASSWORD, UserFactory, make_municipality
 from tests.participation.factories import ensure_page_tree, publish, setup_municipality, submit
 

@@ -4,7 +4,7 @@ import os
 
 from cms.settings.test import *  # noqa: F403
 
-EMAIL_BACKEND = "tests.drills.mailbox.DirectoryBackend"
+EMAIL_BACKEND = "bench.mailbox.DirectoryBackend"
 EMAIL_FILE_PATH = os.environ["DRILL_MAILBOX"]
 DRILL_MAIL_DELAY = float(os.environ.get("DRILL_MAIL_DELAY", "0"))
 OUTBOX_RETRY_INTERVALS = [0]

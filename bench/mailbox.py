@@ -1,10 +1,13 @@
-"""A mailbox a separate worker process writes to, and the checker that counts it.
+"""A mailbox that separate processes (rq workers, gunicorn) deliver to, and what counts it.
 
-Each message is one `.eml` file. Flag files steer the drills: `hang-<address>` makes the
-sender hang before that message (a worker to kill mid-send), `fail-<address>` makes it
-fail (a job that fails).
+Fault drills (tests/drills/, bench/drills.py) set `EMAIL_BACKEND = "bench.mailbox.DirectoryBackend"`
+and `EMAIL_FILE_PATH` to a directory: each message delivered is one `.eml` file there, so a
+drill counts what recipients actually received. Flag files steer the drills: `hang-<address>`
+makes the sender hang before that message (a worker to kill mid-send), `fail-<address>` makes
+it fail (a job that fails). `DRILL_MAIL_DELAY` (settings or environment) slows each send.
 """
 
+import os
 import time
 import uuid
 from collections import Counter
@@ -25,9 +28,17 @@ class DirectoryBackend(BaseEmailBackend):
                     time.sleep(3600)
                 if (directory / f"fail-{address}").exists():
                     raise ConnectionRefusedError("the drill's mail server refuses this one")
-            time.sleep(getattr(settings, "DRILL_MAIL_DELAY", 0))
+            time.sleep(
+                float(getattr(settings, "DRILL_MAIL_DELAY", os.environ.get("DRILL_MAIL_DELAY", 0)))
+            )
             (directory / f"{uuid.uuid4().hex}.eml").write_bytes(message.message().as_bytes())
         return len(messages)
+
+
+def read(directory):
+    """Every message delivered, parsed."""
+    for path in sorted(Path(directory).glob("*.eml")):
+        yield message_from_bytes(path.read_bytes(), policy=policy.default)
 
 
 def delivered(directory):
